@@ -20,3 +20,5 @@ pub use version_rows::{StepAction, VersionChange, VersionRows};
 
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod proptests;

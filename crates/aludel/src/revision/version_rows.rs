@@ -127,23 +127,22 @@ impl VersionRows {
     }
 
     /// Alembic's `_unmerge_to_revisions`: the down revisions a downgrade of `rev`
-    /// must leave as rows.
+    /// must leave as rows. Alembic drops those implied by other rows, or (with no other
+    /// rows) those implied by another down revision; both filters apply here, so a
+    /// parent that is also an ancestor of another parent never becomes a second row
+    /// (ALEMBIC.md §10 #18).
     fn unmerge_to(&self, map: &RevisionMap, rev: RevIdx) -> Result<Vec<RevIdx>, RevisionError> {
         let r = map.rev(rev);
-        let implied = match self.ancestors_of_other_rows(map, std::slice::from_ref(&r.id))? {
-            Some(set) => set,
-            None => {
-                let mut set = vec![false; map.len()];
-                for &to in &r.normalized_down {
-                    for a in map.iterate_related(&[to], Edges::NormalizedDown) {
-                        if a != to {
-                            set[a] = true;
-                        }
-                    }
+        let mut implied = self
+            .ancestors_of_other_rows(map, std::slice::from_ref(&r.id))?
+            .unwrap_or_else(|| vec![false; map.len()]);
+        for &to in &r.normalized_down {
+            for a in map.iterate_related(&[to], Edges::NormalizedDown) {
+                if a != to {
+                    implied[a] = true;
                 }
-                set
             }
-        };
+        }
         Ok(r.normalized_down
             .iter()
             .copied()
