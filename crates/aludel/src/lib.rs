@@ -1,9 +1,16 @@
 //! aludel: database schema migrations with Alembic's semantics.
-#[cfg(feature = "wip-config")]
+//!
+//! Data flows one way: files are read into values ([`config`], [`script`]), pure code
+//! decides ([`revision`]), and [`command`] functions return results that the CLI (or
+//! any program) renders ([`display`]). See docs/architecture.md.
+
+pub mod command;
 pub mod config;
-#[cfg(feature = "wip-config")]
+pub mod display;
+pub mod error;
 pub mod init;
-#[cfg(feature = "wip-revision")]
+pub mod project;
 pub mod revision;
-#[cfg(feature = "wip-script")]
 pub mod script;
+
+pub use error::{Error, Result};

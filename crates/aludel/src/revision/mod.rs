@@ -15,10 +15,10 @@ mod version_rows;
 pub use error::{CycleKind, RevisionError};
 pub use map::{Edges, RevIdx, Revision, RevisionMap, RevisionSpec};
 pub use plan::{Plan, PlannedStep, StepKind};
-pub use resolve::{parse_relative, Node, RevArg, Relative};
+pub use resolve::{parse_relative, Node, Relative, RevArg};
 pub use version_rows::{StepAction, VersionChange, VersionRows};
 
 #[cfg(test)]
-mod tests;
-#[cfg(test)]
 mod proptests;
+#[cfg(test)]
+mod tests;

@@ -116,10 +116,7 @@ fn members(set: &[bool]) -> Vec<RevIdx> {
 }
 
 fn only_revisions(nodes: &[Option<Node>]) -> Vec<RevIdx> {
-    nodes
-        .iter()
-        .filter_map(|n| n.and_then(Node::rev))
-        .collect()
+    nodes.iter().filter_map(|n| n.and_then(Node::rev)).collect()
 }
 
 impl RevisionMap {
@@ -146,7 +143,10 @@ impl RevisionMap {
         let mut current_heads: Vec<RevIdx> = heads.iter().copied().filter(|&h| todo[h]).collect();
         current_heads.sort_unstable();
         current_heads.dedup();
-        let mut ancestors: Vec<RevSet> = current_heads.iter().map(|&h| self.ancestors_bits(h)).collect();
+        let mut ancestors: Vec<RevSet> = current_heads
+            .iter()
+            .map(|&h| self.ancestors_bits(h))
+            .collect();
         let mut output = Vec::with_capacity(remaining);
         let mut idx = 0usize;
         // A DAG always terminates; the guard keeps a broken map from hanging.
@@ -291,7 +291,9 @@ impl RevisionMap {
         for r in self.iterate_related_checked(&current_revs, Edges::NormalizedDown)? {
             current_set[r] = true;
         }
-        let mut needs: Vec<bool> = (0..self.len()).map(|i| required[i] && !current_set[i]).collect();
+        let mut needs: Vec<bool> = (0..self.len())
+            .map(|i| required[i] && !current_set[i])
+            .collect();
         if inclusive {
             if let Some(arg) = &lower_now {
                 for r in only_revisions(&self.get_revisions_arg(arg)?) {
@@ -328,7 +330,10 @@ impl RevisionMap {
             None => {
                 let bases = self.bases().to_vec();
                 // Alembic lists a labelled root once per map key (id and labels).
-                let listed: usize = bases.iter().map(|&b| 1 + self.rev(b).own_labels.len()).sum();
+                let listed: usize = bases
+                    .iter()
+                    .map(|&b| 1 + self.rev(b).own_labels.len())
+                    .sum();
                 (bases, listed)
             }
             Some(t) if inclusive => (vec![t], 1),
@@ -353,7 +358,9 @@ impl RevisionMap {
         let heads = only_revisions(&self.get_revisions_arg(upper)?);
         let dependants = self.related_set(&roots, Edges::AllNext);
         let active = self.related_set(&heads, Edges::NormalizedDown);
-        let mut drop: Vec<bool> = (0..self.len()).map(|i| dependants[i] && active[i]).collect();
+        let mut drop: Vec<bool> = (0..self.len())
+            .map(|i| dependants[i] && active[i])
+            .collect();
         if implicit_base {
             let below_roots = self.related_set(&roots, Edges::NormalizedDown);
             for i in 0..self.len() {
@@ -374,8 +381,14 @@ impl RevisionMap {
     /// `walk_revisions(base, head)`: what `history -r base:head` lists, newest first.
     pub fn walk_revisions(&self, base: &str, head: &str) -> Result<Vec<RevIdx>, RevisionError> {
         let mut warnings = Vec::new();
-        let (needs, targets) =
-            self.collect_upgrade(head, Some(&RevArg::one(base)), true, false, false, &mut warnings)?;
+        let (needs, targets) = self.collect_upgrade(
+            head,
+            Some(&RevArg::one(base)),
+            true,
+            false,
+            false,
+            &mut warnings,
+        )?;
         Ok(self.topological_sort(&needs, &targets))
     }
 
@@ -475,17 +488,37 @@ impl RevisionMap {
             let from: Vec<String> = self.ids(&related);
             let to = vec![self.id(dest).to_string()];
             if related.iter().any(|&h| descendants[h]) {
-                steps.push(StepAction::Stamp { from, to, upgrade: false, branch_move: false });
+                steps.push(StepAction::Stamp {
+                    from,
+                    to,
+                    upgrade: false,
+                    branch_move: false,
+                });
             } else if related.iter().any(|&h| ancestors[h]) {
-                steps.push(StepAction::Stamp { from, to, upgrade: true, branch_move: false });
+                steps.push(StepAction::Stamp {
+                    from,
+                    to,
+                    upgrade: true,
+                    branch_move: false,
+                });
             } else {
-                steps.push(StepAction::Stamp { from: Vec::new(), to, upgrade: true, branch_move: true });
+                steps.push(StepAction::Stamp {
+                    from: Vec::new(),
+                    to,
+                    upgrade: true,
+                    branch_move: true,
+                });
             }
         }
         Ok(steps)
     }
 
-    fn plan_from(&self, current: &[String], actions: Vec<StepAction>, warnings: Vec<String>) -> Result<Plan, RevisionError> {
+    fn plan_from(
+        &self,
+        current: &[String],
+        actions: Vec<StepAction>,
+        warnings: Vec<String>,
+    ) -> Result<Plan, RevisionError> {
         let mut rows = VersionRows::new(current);
         let mut steps = Vec::with_capacity(actions.len());
         for action in actions {
@@ -501,22 +534,43 @@ impl RevisionMap {
     }
 
     /// `upgrade DESTINATION` from the given rows.
-    pub fn plan_upgrade(&self, current: &[String], destination: &str) -> Result<Plan, RevisionError> {
+    pub fn plan_upgrade(
+        &self,
+        current: &[String],
+        destination: &str,
+    ) -> Result<Plan, RevisionError> {
         let revs = self.upgrade_revisions(destination, current)?;
-        let actions = revs.into_iter().map(|rev| StepAction::Revision { rev, upgrade: true }).collect();
+        let actions = revs
+            .into_iter()
+            .map(|rev| StepAction::Revision { rev, upgrade: true })
+            .collect();
         self.plan_from(current, actions, Vec::new())
     }
 
     /// `downgrade DESTINATION` from the given rows.
-    pub fn plan_downgrade(&self, current: &[String], destination: &str) -> Result<Plan, RevisionError> {
+    pub fn plan_downgrade(
+        &self,
+        current: &[String],
+        destination: &str,
+    ) -> Result<Plan, RevisionError> {
         let mut warnings = Vec::new();
         let revs = self.downgrade_revisions(destination, current, &mut warnings)?;
-        let actions = revs.into_iter().map(|rev| StepAction::Revision { rev, upgrade: false }).collect();
+        let actions = revs
+            .into_iter()
+            .map(|rev| StepAction::Revision {
+                rev,
+                upgrade: false,
+            })
+            .collect();
         self.plan_from(current, actions, warnings)
     }
 
     /// `stamp TARGET...` from the given rows.
-    pub fn plan_stamp(&self, current: &[String], targets: &[String]) -> Result<Plan, RevisionError> {
+    pub fn plan_stamp(
+        &self,
+        current: &[String],
+        targets: &[String],
+    ) -> Result<Plan, RevisionError> {
         let actions = self.stamp_actions(targets, current)?;
         self.plan_from(current, actions, Vec::new())
     }

@@ -94,7 +94,11 @@ fn match_symbol_relative(s: &str) -> Option<(Option<&str>, &str)> {
     if digits_end == 1 {
         return None;
     }
-    let symbol = if symbol.is_empty() { None } else { Some(symbol) };
+    let symbol = if symbol.is_empty() {
+        None
+    } else {
+        Some(symbol)
+    };
     Some((symbol, &rest[..digits_end]))
 }
 
@@ -189,7 +193,11 @@ impl RevisionMap {
             }
             Some("head") => {
                 let head = self.get_current_head(truthy(label.as_deref()))?;
-                Ok((head.map(|h| vec![self.id(h).to_string()]).unwrap_or_default(), label))
+                Ok((
+                    head.map(|h| vec![self.id(h).to_string()])
+                        .unwrap_or_default(),
+                    label,
+                ))
             }
             Some("base") | None => Ok((Vec::new(), label)),
             Some(other) => Ok((vec![other.to_string()], label)),
@@ -487,7 +495,12 @@ impl RevisionMap {
         if rel.steps > 0 {
             if let Some(symbol) = rel.symbol {
                 let start = self.get_revision(symbol)?.map(Node::Rev);
-                return Ok(vec![self.walk(start, rel.steps, label, assert_relative_length)?]);
+                return Ok(vec![self.walk(
+                    start,
+                    rel.steps,
+                    label,
+                    assert_relative_length,
+                )?]);
             }
             let mut start_revs: Vec<Option<Node>> = Vec::new();
             let mut unresolved: Vec<&str> = current_tuple.iter().map(String::as_str).collect();
@@ -590,7 +603,12 @@ impl RevisionMap {
                     ));
                 };
                 let start = self.get_revision(symbol)?.map(Node::Rev);
-                return match self.walk(start, rel.steps, label.as_deref(), assert_relative_length)? {
+                return match self.walk(
+                    start,
+                    rel.steps,
+                    label.as_deref(),
+                    assert_relative_length,
+                )? {
                     None => Err(RevisionError::other("Walked too far")),
                     found => Ok((label, found)),
                 };
@@ -647,7 +665,12 @@ impl RevisionMap {
                 None => self.get_revision(&symbol)?,
                 Some(l) => self.get_revision(&format!("{l}@{symbol}"))?,
             };
-            return match self.walk(start.map(Node::Rev), rel.steps, None, assert_relative_length)? {
+            return match self.walk(
+                start.map(Node::Rev),
+                rel.steps,
+                None,
+                assert_relative_length,
+            )? {
                 None if relative_revision => Err(RevisionError::relative_too_short(
                     rel.relative,
                     rel.steps.unsigned_abs(),
@@ -672,9 +695,15 @@ mod tests {
     #[test]
     fn relative_forms_split_like_alembic() {
         let r = parse_relative("+2").unwrap();
-        assert_eq!((r.branch_label, r.symbol, r.relative, r.steps), (None, None, "+2", 2));
+        assert_eq!(
+            (r.branch_label, r.symbol, r.relative, r.steps),
+            (None, None, "+2", 2)
+        );
         let r = parse_relative("ae10-1").unwrap();
-        assert_eq!((r.branch_label, r.symbol, r.steps), (None, Some("ae10"), -1));
+        assert_eq!(
+            (r.branch_label, r.symbol, r.steps),
+            (None, Some("ae10"), -1)
+        );
         let r = parse_relative("shoppingcart@head-1").unwrap();
         assert_eq!(
             (r.branch_label, r.symbol, r.steps),

@@ -62,7 +62,10 @@ fn exp2_upgrade_from_base_runs_in_alembic_order_with_alembic_row_changes() {
     let changes: Vec<Vec<VersionChange>> = plan.steps.iter().map(|st| st.changes.clone()).collect();
     let ins = |v: &str| Insert { version: v.into() };
     let del = |v: &str| Delete { version: v.into() };
-    let upd = |f: &str, t: &str| Update { from: f.into(), to: t.into() };
+    let upd = |f: &str, t: &str| Update {
+        from: f.into(),
+        to: t.into(),
+    };
     assert_eq!(changes[0], vec![ins("l100")]);
     assert_eq!(changes[1], vec![ins("a000")]);
     assert_eq!(changes[2], vec![upd("a000", "b000")]);
@@ -170,7 +173,11 @@ fn downgrade_to_a_branch_point_collapses_the_rows() {
 fn downgrade_of_a_label_drops_only_that_branch() {
     let m = two_branches();
     let plan = m.plan_downgrade(&s(&["d1", "d2"]), "right@b").unwrap();
-    let dropped: Vec<String> = plan.steps.iter().map(|st| m.id(st.revision().unwrap()).to_string()).collect();
+    let dropped: Vec<String> = plan
+        .steps
+        .iter()
+        .map(|st| m.id(st.revision().unwrap()).to_string())
+        .collect();
     assert_eq!(dropped, s(&["d2", "c2"]));
     assert_eq!(plan.final_rows, s(&["d1"]));
 }
@@ -186,7 +193,11 @@ fn downgrade_through_a_dependency_drops_the_dependants() {
     let plan = m.plan_upgrade(&[], "heads").unwrap();
     assert_eq!(sorted(plan.final_rows.clone()), s(&["x2", "y2"]));
     let plan = m.plan_downgrade(&s(&["x2", "y2"]), "x@base").unwrap();
-    let dropped: Vec<String> = plan.steps.iter().map(|st| m.id(st.revision().unwrap()).to_string()).collect();
+    let dropped: Vec<String> = plan
+        .steps
+        .iter()
+        .map(|st| m.id(st.revision().unwrap()).to_string())
+        .collect();
     assert_eq!(dropped, s(&["x2", "y2", "x1"]));
     assert_eq!(plan.final_rows, s(&["y1"]));
 }
@@ -218,7 +229,10 @@ fn heads_real_heads_and_effective_heads() {
         err.to_string(),
         "Multiple heads are present for given argument 'head'; lib1, app1"
     );
-    assert_eq!(ids(&m, &m.resolve_revisions("heads").unwrap()), s(&["app1"]));
+    assert_eq!(
+        ids(&m, &m.resolve_revisions("heads").unwrap()),
+        s(&["app1"])
+    );
 }
 
 #[test]
@@ -233,7 +247,11 @@ fn resolution_of_every_identifier_form() {
     let one = |id: &str| ids(&m, &m.resolve_revisions(id).unwrap());
     assert_eq!(one("a"), s(&["aaaa1111"]), "no minimum prefix length");
     assert_eq!(one("bbbb"), s(&["bbbb2222"]));
-    assert_eq!(one("feature"), s(&["bbbb2222"]), "a bare label names its revision");
+    assert_eq!(
+        one("feature"),
+        s(&["bbbb2222"]),
+        "a bare label names its revision"
+    );
     assert_eq!(one("heads"), s(&["d100", "d200"]));
     assert_eq!(one("base"), Vec::<String>::new());
     assert_eq!(one("feature@heads"), s(&["d100", "d200"]));
@@ -246,7 +264,10 @@ fn resolution_of_every_identifier_form() {
         "No such revision or branch 'xyz'; please ensure at least four characters are present for partial revision identifier matches"
     );
     assert_eq!(err("zzzzz"), "No such revision or branch 'zzzzz'");
-    assert_eq!(err("d"), "Multiple revisions start with 'd': 'd100', 'd200'...");
+    assert_eq!(
+        err("d"),
+        "Multiple revisions start with 'd': 'd100', 'd200'..."
+    );
     assert_eq!(err("nolabel@head"), "No such revision or branch 'nolabel'");
     let e = m.get_revision("head").unwrap_err();
     assert!(matches!(e, RevisionError::MultipleHeads { .. }));
@@ -269,14 +290,21 @@ fn labels_propagate_to_descendants_and_down_to_the_branch_point() {
     let labels = |id: &str| m.rev(m.index_of(id).unwrap()).branch_labels.clone();
     assert_eq!(labels("c1"), s(&["left"]));
     assert_eq!(labels("d1"), s(&["left"]));
-    assert!(labels("b").is_empty(), "b is a branch point: the walk stops there");
+    assert!(
+        labels("b").is_empty(),
+        "b is a branch point: the walk stops there"
+    );
     let m = map(vec![
         RevisionSpec::new("r1", &[]),
         RevisionSpec::new("r2", &["r1"]).with_labels(&["main"]),
         RevisionSpec::new("r3", &["r2"]),
     ]);
     for id in ["r1", "r2", "r3"] {
-        assert_eq!(m.rev(m.index_of(id).unwrap()).branch_labels, s(&["main"]), "{id}");
+        assert_eq!(
+            m.rev(m.index_of(id).unwrap()).branch_labels,
+            s(&["main"]),
+            "{id}"
+        );
     }
 }
 
@@ -294,19 +322,27 @@ fn relative_upgrades_and_downgrades() {
     assert_eq!(up(&[], "b+1"), s(&["a", "b", "c"]));
     assert_eq!(up(&[], "head-1"), s(&["a", "b", "c"]));
     assert_eq!(
-        m.upgrade_revisions("+5", &s(&["b"])).unwrap_err().to_string(),
+        m.upgrade_revisions("+5", &s(&["b"]))
+            .unwrap_err()
+            .to_string(),
         "Relative revision +5 didn't produce 5 migrations"
     );
     let mut w = Vec::new();
-    let down = |cur: &[&str], t: &str, w: &mut Vec<String>| ids(&m, &m.downgrade_revisions(t, &s(cur), w).unwrap());
+    let down = |cur: &[&str], t: &str, w: &mut Vec<String>| {
+        ids(&m, &m.downgrade_revisions(t, &s(cur), w).unwrap())
+    };
     assert_eq!(down(&["d"], "-2", &mut w), s(&["d", "c"]));
     assert_eq!(down(&["d"], "base", &mut w), s(&["d", "c", "b", "a"]));
     assert_eq!(
-        m.downgrade_revisions("-5", &s(&["b"]), &mut w).unwrap_err().to_string(),
+        m.downgrade_revisions("-5", &s(&["b"]), &mut w)
+            .unwrap_err()
+            .to_string(),
         "Relative revision -5 didn't produce 5 migrations"
     );
     assert_eq!(
-        m.downgrade_revisions("c", &s(&["b"]), &mut w).unwrap_err().to_string(),
+        m.downgrade_revisions("c", &s(&["b"]), &mut w)
+            .unwrap_err()
+            .to_string(),
         "Revision Nothing to drop is not an ancestor of revision b"
     );
 }
@@ -315,8 +351,12 @@ fn relative_upgrades_and_downgrades() {
 fn cycles_and_loops_are_detected_with_alembic_messages() {
     let e = RevisionMap::build(vec![RevisionSpec::new("a", &["a"])]).unwrap_err();
     assert_eq!(e.to_string(), "Self-loop is detected in revisions (a)");
-    let e = RevisionMap::build(vec![RevisionSpec::new("a", &[]).with_depends_on(&["a"])]).unwrap_err();
-    assert_eq!(e.to_string(), "Dependency self-loop is detected in revisions (a)");
+    let e =
+        RevisionMap::build(vec![RevisionSpec::new("a", &[]).with_depends_on(&["a"])]).unwrap_err();
+    assert_eq!(
+        e.to_string(),
+        "Dependency self-loop is detected in revisions (a)"
+    );
     let e = RevisionMap::build(vec![
         RevisionSpec::new("r", &[]),
         RevisionSpec::new("x", &["r"]),
@@ -333,7 +373,11 @@ fn cycles_and_loops_are_detected_with_alembic_messages() {
         RevisionSpec::new("d", &[]),
     ])
     .unwrap_err();
-    assert!(e.to_string().starts_with("Dependency cycle is detected in revisions"), "{e}");
+    assert!(
+        e.to_string()
+            .starts_with("Dependency cycle is detected in revisions"),
+        "{e}"
+    );
     let e = RevisionMap::build(vec![RevisionSpec::new("a", &["zz"])]).unwrap_err();
     assert!(matches!(e, RevisionError::MissingReference { .. }));
     let e = RevisionMap::build(vec![
@@ -341,7 +385,10 @@ fn cycles_and_loops_are_detected_with_alembic_messages() {
         RevisionSpec::new("b", &["a"]).with_labels(&["x"]),
     ])
     .unwrap_err();
-    assert_eq!(e.to_string(), "Branch name 'x' in revision b already used by revision a");
+    assert_eq!(
+        e.to_string(),
+        "Branch name 'x' in revision b already used by revision a"
+    );
 }
 
 #[test]
@@ -372,8 +419,18 @@ fn criss_cross_dependencies_order_dependencies_first() {
     ]);
     let order = ids(&m, &m.upgrade_revisions("heads", &[]).unwrap());
     let pos = |x: &str| order.iter().position(|o| o == x).unwrap();
-    for (before, after) in [("a1", "a2"), ("b1", "a2"), ("b1", "b2"), ("a1", "b2"), ("b2", "a3"), ("a2", "a3")] {
-        assert!(pos(before) < pos(after), "{before} before {after} in {order:?}");
+    for (before, after) in [
+        ("a1", "a2"),
+        ("b1", "a2"),
+        ("b1", "b2"),
+        ("a1", "b2"),
+        ("b2", "a3"),
+        ("a2", "a3"),
+    ] {
+        assert!(
+            pos(before) < pos(after),
+            "{before} before {after} in {order:?}"
+        );
     }
     let plan = m.plan_upgrade(&[], "heads").unwrap();
     assert_eq!(plan.final_rows, s(&["a3"]));

@@ -84,12 +84,21 @@ impl VersionRows {
         Ok(())
     }
 
-    fn update(&mut self, from: &str, to: &str, out: &mut Vec<VersionChange>) -> Result<(), RevisionError> {
+    fn update(
+        &mut self,
+        from: &str,
+        to: &str,
+        out: &mut Vec<VersionChange>,
+    ) -> Result<(), RevisionError> {
         if self.contains(to) {
-            return Err(self.inconsistent(format!("cannot update {from} to {to}: {to} is already a row")));
+            return Err(self.inconsistent(format!(
+                "cannot update {from} to {to}: {to} is already a row"
+            )));
         }
         let Some(pos) = self.rows.iter().position(|r| r == from) else {
-            return Err(self.inconsistent(format!("cannot update {from} to {to}: {from} is not a row")));
+            return Err(
+                self.inconsistent(format!("cannot update {from} to {to}: {from} is not a row"))
+            );
         };
         self.rows[pos] = to.to_string();
         out.push(VersionChange::Update {
@@ -151,10 +160,16 @@ impl VersionRows {
     }
 
     /// Applies one step and returns the statements it takes.
-    pub fn apply(&mut self, map: &RevisionMap, action: &StepAction) -> Result<Vec<VersionChange>, RevisionError> {
+    pub fn apply(
+        &mut self,
+        map: &RevisionMap,
+        action: &StepAction,
+    ) -> Result<Vec<VersionChange>, RevisionError> {
         let mut out = Vec::new();
         match action {
-            StepAction::Revision { rev, upgrade } => self.apply_revision(map, *rev, *upgrade, &mut out)?,
+            StepAction::Revision { rev, upgrade } => {
+                self.apply_revision(map, *rev, *upgrade, &mut out)?
+            }
             StepAction::Stamp {
                 from,
                 to,

@@ -1,0 +1,156 @@
+//! Command-line grammar: Alembic's commands and flags in kebab-case (underscore
+//! spellings accepted), global options before the command.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+const EXAMPLES: &str = "\
+Examples:
+  aludel init                          create aludel.toml and migrations/
+  aludel revision -m \"add users\"       write a new revision file
+  aludel heads                         list the head revisions
+  aludel history -r base:head          list revisions, newest first
+  aludel -n analytics history          use the [analytics] table of aludel.toml
+  aludel --format json heads           machine-readable output";
+
+#[derive(Debug, Parser)]
+#[command(name = "aludel", version, about = "Database schema migrations with Alembic's semantics", after_help = EXAMPLES)]
+pub struct Cli {
+    /// Configuration file (default: $ALUDEL_CONFIG, else ./aludel.toml)
+    #[arg(short = 'c', long = "config", value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    /// Read the table [NAME] of the configuration instead of [aludel]
+    #[arg(short = 'n', long = "name", value_name = "NAME")]
+    pub name: Option<String>,
+    /// key=value made available to templates and hooks as {x.key} (repeatable)
+    #[arg(short = 'x', value_name = "KEY=VALUE")]
+    pub x: Vec<String>,
+    /// Database URL (overrides DATABASE_URL and database_url)
+    #[arg(long, value_name = "URL")]
+    pub url: Option<String>,
+    /// Print only errors
+    #[arg(short = 'q', long)]
+    pub quiet: bool,
+    /// More detail in messages
+    #[arg(short = 'v', long = "verbose")]
+    pub verbose: bool,
+    /// Output format
+    #[arg(long, value_enum, default_value_t = OutputFormat::Text)]
+    pub format: OutputFormat,
+    /// Colour in terminal output
+    #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
+    pub color: ColorChoice,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum OutputFormat {
+    Text,
+    Json,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ColorChoice {
+    Auto,
+    Always,
+    Never,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Create a new project: aludel.toml, the migrations folder and schema.sql
+    Init {
+        /// Folder for the migrations
+        #[arg(default_value = "migrations")]
+        directory: PathBuf,
+        /// Starter template (see list-templates)
+        #[arg(short = 't', long, default_value = "generic")]
+        template: String,
+    },
+    /// List the templates `init` can use
+    #[command(alias = "list_templates")]
+    ListTemplates,
+    /// Write a new revision file
+    Revision(RevisionArgs),
+    /// Write a revision that merges several heads
+    Merge(MergeArgs),
+    /// Show the head revisions
+    Heads {
+        #[arg(short = 'v', long)]
+        verbose: bool,
+        /// Treat dependencies as down revisions (omit effective heads)
+        #[arg(long, alias = "resolve_dependencies")]
+        resolve_dependencies: bool,
+    },
+    /// Show the branch points
+    Branches {
+        #[arg(short = 'v', long)]
+        verbose: bool,
+    },
+    /// List revisions, newest first
+    History {
+        /// Range [start]:[end], [start]: or :[end]
+        #[arg(
+            short = 'r',
+            long = "rev-range",
+            alias = "rev_range",
+            allow_hyphen_values = true
+        )]
+        rev_range: Option<String>,
+        #[arg(short = 'v', long)]
+        verbose: bool,
+    },
+    /// Show the revision(s) an identifier names
+    Show {
+        #[arg(allow_hyphen_values = true)]
+        rev: String,
+    },
+    /// Open the revision file(s) an identifier names in $VISUAL / $EDITOR
+    Edit {
+        #[arg(allow_hyphen_values = true)]
+        rev: String,
+    },
+}
+
+#[derive(Debug, Args)]
+pub struct RevisionArgs {
+    /// Message (the first line names the file)
+    #[arg(short = 'm', long)]
+    pub message: Option<String>,
+    /// Base the revision on this head (default: head; `base` for a new root)
+    #[arg(long)]
+    pub head: Option<String>,
+    /// Allow --head to be a revision that is not a head (start a branch)
+    #[arg(long)]
+    pub splice: bool,
+    /// Branch label for the new revision (repeatable)
+    #[arg(long = "branch-label", alias = "branch_label")]
+    pub branch_label: Vec<String>,
+    /// Folder (one of the version locations) for the new file
+    #[arg(long = "version-path", alias = "version_path")]
+    pub version_path: Option<PathBuf>,
+    /// Use this revision id instead of a generated one
+    #[arg(long = "rev-id", alias = "rev_id")]
+    pub rev_id: Option<String>,
+    /// Revision (id or label) this one depends on (repeatable)
+    #[arg(long = "depends-on", alias = "depends_on")]
+    pub depends_on: Vec<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct MergeArgs {
+    /// Revisions to merge (`heads` for all)
+    #[arg(required = true)]
+    pub revisions: Vec<String>,
+    #[arg(short = 'm', long)]
+    pub message: Option<String>,
+    #[arg(long = "branch-label", alias = "branch_label")]
+    pub branch_label: Vec<String>,
+    #[arg(long = "rev-id", alias = "rev_id")]
+    pub rev_id: Option<String>,
+    /// Allow revisions that are not heads
+    #[arg(long)]
+    pub splice: bool,
+}

@@ -1,0 +1,283 @@
+//! Runs the parsed command through the library and renders the result: Alembic's
+//! text formats, or one JSON document per command (fields in docs/json-output.md).
+
+use std::path::{Path, PathBuf};
+
+use aludel::command::{self, InitAction, InitOptions, MergeOptions, RevisionOptions};
+use aludel::config::{Config, ConfigOptions, Environment};
+use aludel::display::{log_entry, revision_json, revision_line, LineOptions};
+use aludel::error::{Error, Result};
+use aludel::project::Project;
+use aludel::revision::RevIdx;
+use serde_json::{json, Value};
+
+use crate::args::{Cli, Command, OutputFormat};
+
+struct Out {
+    json: bool,
+    quiet: bool,
+}
+
+impl Out {
+    fn text(&self, line: &str) {
+        if !self.quiet && !self.json {
+            println!("{line}");
+        }
+    }
+    fn json(&self, doc: Value) {
+        if self.json {
+            println!("{doc}");
+        }
+    }
+}
+
+fn cwd() -> Result<PathBuf> {
+    std::env::current_dir()
+        .map_err(|e| Error::command(format!("Cannot read the working directory: {e}")))
+}
+
+fn open_project(cli: &Cli) -> Result<Project> {
+    let cwd = cwd()?;
+    let env = Environment::from_process(&cwd)?;
+    let opts = ConfigOptions {
+        config_path: cli.config.clone(),
+        name: cli.name.clone(),
+        url: cli.url.clone(),
+        x_args: cli.x.clone(),
+        cwd,
+    };
+    Project::open(Config::load(&opts, &env)?)
+}
+
+fn revisions_json(project: &Project, revs: &[RevIdx]) -> Vec<Value> {
+    revs.iter()
+        .map(|&r| {
+            serde_json::to_value(revision_json(&project.map, r, project.text(r)))
+                .unwrap_or(Value::Null)
+        })
+        .collect()
+}
+
+pub fn run(cli: &Cli) -> Result<()> {
+    let out = Out {
+        json: cli.format == OutputFormat::Json,
+        quiet: cli.quiet,
+    };
+    match &cli.command {
+        Command::Init {
+            directory,
+            template,
+        } => {
+            let cwd = cwd()?;
+            let config_path = cli
+                .config
+                .clone()
+                .or_else(|| std::env::var_os("ALUDEL_CONFIG").map(PathBuf::from))
+                .unwrap_or_else(|| PathBuf::from("aludel.toml"));
+            let report = command::init(&InitOptions {
+                directory: directory.clone(),
+                template: template.clone(),
+                config_path,
+                cwd,
+            })?;
+            let mut actions = Vec::new();
+            for action in &report.actions {
+                let (kind, path, line) = match action {
+                    InitAction::CreatedDirectory(p) => (
+                        "created_directory",
+                        p,
+                        format!("Creating directory {} ...  done", p.display()),
+                    ),
+                    InitAction::GeneratedFile(p) => (
+                        "generated_file",
+                        p,
+                        format!("Generating {} ...  done", p.display()),
+                    ),
+                    InitAction::SkippedExisting(p) => (
+                        "skipped_existing",
+                        p,
+                        format!("File {} already exists, skipping", p.display()),
+                    ),
+                };
+                out.text(&line);
+                actions.push(json!({"action": kind, "path": path.display().to_string()}));
+            }
+            out.text(&format!(
+                "Please edit configuration/connection settings in {} before proceeding.",
+                report.config_path.display()
+            ));
+            out.json(
+                json!({"actions": actions, "config": report.config_path.display().to_string()}),
+            );
+        }
+        Command::ListTemplates => {
+            let templates = command::list_templates();
+            out.text("Available templates:\n");
+            for t in &templates {
+                out.text(&format!("{} - {}", t.name, t.description));
+            }
+            out.text("\nTemplates are used via the 'init' command, e.g.:\n\n  aludel init --template generic ./migrations");
+            out.json(json!({"templates": templates.iter().map(|t| json!({"name": t.name, "description": t.description})).collect::<Vec<_>>()}));
+        }
+        Command::Revision(a) => {
+            let project = open_project(cli)?;
+            let generated = command::revision(
+                &project,
+                &RevisionOptions {
+                    message: a.message.clone(),
+                    rev_id: a.rev_id.clone(),
+                    head: a.head.clone(),
+                    splice: a.splice,
+                    branch_labels: a.branch_label.clone(),
+                    depends_on: a.depends_on.clone(),
+                    version_path: a.version_path.clone(),
+                    cwd: cwd()?,
+                },
+            )?;
+            report_generated(&out, &generated);
+        }
+        Command::Merge(a) => {
+            let project = open_project(cli)?;
+            let generated = command::merge(
+                &project,
+                &MergeOptions {
+                    revisions: a.revisions.clone(),
+                    message: a.message.clone(),
+                    branch_labels: a.branch_label.clone(),
+                    rev_id: a.rev_id.clone(),
+                    splice: a.splice,
+                    cwd: cwd()?,
+                },
+            )?;
+            report_generated(&out, &generated);
+        }
+        Command::Heads {
+            verbose,
+            resolve_dependencies,
+        } => {
+            let project = open_project(cli)?;
+            let heads = command::heads(&project, *resolve_dependencies)?;
+            for &h in &heads {
+                out.text(&line_or_entry(&project, h, *verbose, LineOptions::heads()));
+            }
+            out.json(json!({"heads": revisions_json(&project, &heads)}));
+        }
+        Command::Branches { verbose } => {
+            let project = open_project(cli)?;
+            let points = command::branches(&project)?;
+            let map = &project.map;
+            let mut docs = Vec::new();
+            for bp in &points {
+                let head = line_or_entry(
+                    &project,
+                    bp.revision,
+                    *verbose,
+                    LineOptions {
+                        include_branches: true,
+                        tree_indicators: true,
+                        ..Default::default()
+                    },
+                );
+                let pad = " ".repeat(map.id(bp.revision).chars().count());
+                let children: Vec<String> = bp
+                    .children
+                    .iter()
+                    .map(|&c| {
+                        let opts = LineOptions {
+                            include_branches: true,
+                            include_doc: *verbose,
+                            tree_indicators: true,
+                            ..Default::default()
+                        };
+                        format!("{pad} -> {}", revision_line(map, c, project.text(c), opts))
+                    })
+                    .collect();
+                out.text(&format!("{head}\n{}\n", children.join("\n")));
+                docs.push(json!({
+                    "revision": revisions_json(&project, &[bp.revision]).pop(),
+                    "children": revisions_json(&project, &bp.children),
+                }));
+            }
+            out.json(json!({"branch_points": docs}));
+        }
+        Command::History { rev_range, verbose } => {
+            let project = open_project(cli)?;
+            let revs = command::history(&project, rev_range.as_deref())?;
+            for &r in &revs {
+                out.text(&line_or_entry(
+                    &project,
+                    r,
+                    *verbose,
+                    LineOptions::history(),
+                ));
+            }
+            out.json(json!({"revisions": revisions_json(&project, &revs)}));
+        }
+        Command::Show { rev } => {
+            let project = open_project(cli)?;
+            let revs = command::show(&project, rev)?;
+            for &r in &revs {
+                out.text(&log_entry(&project.map, r, project.text(r), false));
+            }
+            out.json(json!({"revisions": revisions_json(&project, &revs)}));
+        }
+        Command::Edit { rev } => {
+            let project = open_project(cli)?;
+            let editor = command::editor_from_env();
+            let opened = command::edit(&project, rev, editor.as_deref())?;
+            out.json(json!({"opened": opened.iter().map(|p| p.display().to_string()).collect::<Vec<_>>()}));
+        }
+    }
+    Ok(())
+}
+
+fn line_or_entry(project: &Project, rev: RevIdx, verbose: bool, opts: LineOptions) -> String {
+    if verbose {
+        log_entry(&project.map, rev, project.text(rev), false)
+    } else {
+        revision_line(&project.map, rev, project.text(rev), opts)
+    }
+}
+
+fn report_generated(out: &Out, generated: &command::GeneratedRevision) {
+    out.text(&format!(
+        "Generating {} ...  done",
+        absolute(&generated.path).display()
+    ));
+    for o in &generated.hook_output {
+        let o = o.trim_end();
+        if !o.is_empty() {
+            out.text(o);
+        }
+    }
+    out.json(json!({"revision": generated.revision, "path": absolute(&generated.path).display().to_string()}));
+}
+
+fn absolute(p: &Path) -> PathBuf {
+    std::path::absolute(p).unwrap_or_else(|_| p.to_path_buf())
+}
+
+/// `error: message`, then the precise reason and a hint when there are.
+pub fn error_text(err: &Error, color: bool) -> String {
+    let label = if color {
+        "\x1b[1;31merror:\x1b[0m"
+    } else {
+        "error:"
+    };
+    let mut s = format!("{label} {err}\n");
+    if let Some(reason) = err.reason() {
+        for (i, line) in reason.lines().enumerate() {
+            s.push_str(if i == 0 { "  reason: " } else { "          " });
+            s.push_str(line);
+            s.push('\n');
+        }
+    }
+    if let Some(hint) = err.hint() {
+        s.push_str(&format!("  hint: {hint}\n"));
+    }
+    s
+}
+
+pub fn error_json(err: &Error) -> Value {
+    json!({"error": {"message": err.to_string(), "reason": err.reason(), "hint": err.hint()}})
+}

@@ -1,0 +1,14 @@
+//! One function per CLI command: the API programs call and the CLI formats.
+//!
+//! Commands take plain options and return plain values (revision indexes, paths,
+//! plans); they never print. Graph errors are worded here, per command, as Alembic
+//! words them. Commands that need a database live with the runtime.
+
+mod edit;
+mod generate;
+mod inspect;
+
+pub use crate::init::{init, list_templates, InitAction, InitOptions, InitReport, TemplateInfo};
+pub use edit::{edit, editor_from_env};
+pub use generate::{merge, revision, GeneratedRevision, MergeOptions, RevisionOptions};
+pub use inspect::{branches, heads, history, parse_history_range, show, BranchPoint};

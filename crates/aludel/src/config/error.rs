@@ -1,0 +1,200 @@
+//! The errors of configuration loading: `Display` says what is wrong and where (file,
+//! table, key); [`ConfigError::hint`] says what to do (the CLI prints it on its own
+//! `hint:` line).
+//!
+//! This module only defines and formats errors. It must never format a secret: URLs
+//! arrive here already masked (see `config::url`), and `.env` lines and variable
+//! values are never quoted.
+
+use std::path::PathBuf;
+
+use thiserror::Error;
+
+use super::env::ExpandError;
+use super::url::UrlError;
+
+/// An error while finding, reading or interpreting `aludel.toml`, `.env` or the
+/// database URL.
+#[derive(Debug, Error)]
+pub enum ConfigError {
+    #[error("cannot determine the working directory: {source}")]
+    CurrentDir {
+        #[source]
+        source: std::io::Error,
+    },
+
+    #[error("No config file '{}' found", .path.display())]
+    NotFound { path: PathBuf },
+
+    #[error("cannot read config file '{}': {source}", .path.display())]
+    Read {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+
+    #[error("{}:{line}:{column}: invalid TOML: {message}", .path.display())]
+    Toml {
+        path: PathBuf,
+        line: usize,
+        column: usize,
+        message: String,
+    },
+
+    #[error("No config file '{}' found, or file has no '[{name}]' section", .path.display())]
+    MissingSection {
+        path: PathBuf,
+        name: String,
+        available: Vec<String>,
+    },
+
+    #[error("'{name}' cannot be used with -n: [{name}] is a shared table, not a database")]
+    ReservedName { name: String },
+
+    #[error("No 'script_location' key found in configuration. (file '{}', table [{table}])", .path.display())]
+    MissingScriptLocation { path: PathBuf, table: String },
+
+    #[error("{}: unknown key '{key}' in {table}{}", .path.display(), suggestion_text(.suggestion))]
+    UnknownKey {
+        path: PathBuf,
+        /// `[aludel]`, `[aludel.autogenerate]` or `the file's top level`.
+        table: String,
+        key: String,
+        suggestion: Option<String>,
+        known: Vec<String>,
+    },
+
+    #[error("{}: key '{key}' in {table} must be {expected}, found {found}", .path.display())]
+    WrongType {
+        path: PathBuf,
+        table: String,
+        key: String,
+        expected: &'static str,
+        found: &'static str,
+    },
+
+    #[error("{}: key '{key}' in {table}: {reason}", .path.display())]
+    InvalidValue {
+        path: PathBuf,
+        table: String,
+        key: String,
+        reason: String,
+    },
+
+    #[error("{}: key '{key}' in {table}: {source}", .path.display())]
+    Expand {
+        path: PathBuf,
+        table: String,
+        key: String,
+        #[source]
+        source: ExpandError,
+    },
+
+    #[error("cannot read '{}': {source}", .path.display())]
+    DotenvRead {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+
+    #[error("{}:{line}: malformed .env file: {reason}", .path.display())]
+    DotenvParse {
+        path: PathBuf,
+        line: usize,
+        reason: String,
+    },
+
+    #[error("-x '{arg}' has an empty key")]
+    InvalidXArg { arg: String },
+
+    #[error("no database URL is configured for [{table}] in '{}'", .path.display())]
+    NoDatabaseUrl { path: PathBuf, table: String },
+
+    /// `origin` is `--url`, `DATABASE_URL` or `database_url in <file>`.
+    #[error("invalid database URL from {origin}: {source}")]
+    InvalidUrl {
+        origin: String,
+        #[source]
+        source: UrlError,
+    },
+}
+
+impl ConfigError {
+    /// What to do about the error, for the CLI's `hint:` line.
+    pub fn hint(&self) -> Option<String> {
+        match self {
+            ConfigError::CurrentDir { .. } => None,
+            ConfigError::NotFound { .. } => {
+                Some("run 'aludel init' to create a project, or pass -c FILE".to_string())
+            }
+            ConfigError::Read { .. } => {
+                Some("check that the file is readable by this user".to_string())
+            }
+            ConfigError::Toml { .. } => Some(
+                "fix the TOML syntax at that position (strings need double quotes, tables are [name])"
+                    .to_string(),
+            ),
+            ConfigError::MissingSection { available, .. } => Some(section_hint(available)),
+            ConfigError::ReservedName { .. } => {
+                Some("pass -n with the name of a database table".to_string())
+            }
+            ConfigError::MissingScriptLocation { table, .. } => Some(format!(
+                "add script_location = \"migrations\" to [{table}]"
+            )),
+            ConfigError::UnknownKey {
+                suggestion: None,
+                known,
+                ..
+            } if known.is_empty() => Some(
+                "only tables belong at the top level: put keys inside a table such as [aludel]"
+                    .to_string(),
+            ),
+            ConfigError::UnknownKey {
+                suggestion, known, ..
+            } => Some(unknown_key_hint(suggestion, known)),
+            ConfigError::WrongType { key, expected, .. } => {
+                Some(format!("give '{key}' {expected}"))
+            }
+            ConfigError::InvalidValue { .. } => None,
+            ConfigError::Expand { source, .. } => Some(source.hint().to_string()),
+            ConfigError::DotenvRead { .. } => {
+                Some("check that the .env file is readable by this user".to_string())
+            }
+            ConfigError::DotenvParse { .. } => Some(
+                "lines must look like NAME=value; quote values containing spaces or '#', and close every quote"
+                    .to_string(),
+            ),
+            ConfigError::InvalidXArg { .. } => Some("write -x key=value".to_string()),
+            ConfigError::NoDatabaseUrl { table, path } => Some(format!(
+                "pass --url URL, set DATABASE_URL, or add database_url = \"...\" to [{table}] in '{}'",
+                path.display()
+            )),
+            ConfigError::InvalidUrl { source, .. } => source.hint(),
+        }
+    }
+}
+
+fn section_hint(available: &[String]) -> String {
+    if available.is_empty() {
+        "the file has no database tables; add one such as [aludel] with script_location = \"migrations\"".to_string()
+    } else {
+        format!(
+            "the file has these database tables: {}; choose one with -n NAME",
+            available.join(", ")
+        )
+    }
+}
+
+fn suggestion_text(suggestion: &Option<String>) -> String {
+    match suggestion {
+        Some(s) => format!("; did you mean '{s}'?"),
+        None => String::new(),
+    }
+}
+
+fn unknown_key_hint(suggestion: &Option<String>, known: &[String]) -> String {
+    match suggestion {
+        Some(s) => format!("rename it to '{s}', or remove it"),
+        None => format!("remove it; known keys are: {}", known.join(", ")),
+    }
+}

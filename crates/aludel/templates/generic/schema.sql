@@ -1,0 +1,6 @@
+-- The desired schema of the database, for autogenerate.
+--
+-- Write the CREATE TABLE, CREATE INDEX, ... statements of the schema you want here
+-- (or point [autogenerate] schema in aludel.toml at a folder of .sql files).
+-- `aludel revision --autogenerate -m "..."` then writes a revision that brings the
+-- database to this schema, and `aludel check` reports any difference.
