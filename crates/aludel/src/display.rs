@@ -78,8 +78,9 @@ pub fn revision_line(
         out.push_str(" -> ");
     }
     out.push_str(&rev.id);
-    if opts.include_branches && !rev.branch_labels.is_empty() {
-        out.push_str(&format!(" ({})", rev.branch_labels.join(", ")));
+    let labels = map.branch_labels(idx);
+    if opts.include_branches && !labels.is_empty() {
+        out.push_str(&format!(" ({})", labels.join(", ")));
     }
     if rev.is_real_head() {
         out.push_str(" (head)");
@@ -141,8 +142,9 @@ pub fn log_entry(map: &RevisionMap, idx: RevIdx, text: RevisionText<'_>, current
             map.ids(&rev.nextrev).join(", ")
         ));
     }
-    if !rev.branch_labels.is_empty() {
-        out.push_str(&format!("Branch names: {}\n", rev.branch_labels.join(", ")));
+    let labels = map.branch_labels(idx);
+    if !labels.is_empty() {
+        out.push_str(&format!("Branch names: {}\n", labels.join(", ")));
     }
     out.push_str(&format!("Path: {}\n", text.path.display()));
     let body: Vec<String> = text.longdoc.lines().map(|l| format!("    {l}")).collect();
@@ -178,7 +180,7 @@ pub fn revision_json(map: &RevisionMap, idx: RevIdx, text: RevisionText<'_>) -> 
         revision: rev.id.clone(),
         down_revisions: map.ids(&rev.down),
         depends_on: rev.declared_depends_on.clone(),
-        branch_labels: rev.branch_labels.clone(),
+        branch_labels: map.branch_labels(idx),
         is_head: rev.is_real_head(),
         is_effective_head: rev.is_effective_head(),
         is_branch_point: rev.is_branch_point(),

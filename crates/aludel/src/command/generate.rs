@@ -176,7 +176,7 @@ fn generate(project: &Project, req: Request) -> Result<GeneratedRevision> {
                     .into(),
             );
         };
-        depends_on.push(if map.rev(r).has_label(dep) {
+        depends_on.push(if map.has_label(r, dep) {
             dep.clone()
         } else {
             map.id(r).to_string()

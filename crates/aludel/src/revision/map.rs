@@ -67,8 +67,8 @@ pub struct Revision {
     pub all_nextrev: Vec<RevIdx>,
     /// Labels declared on this revision.
     pub own_labels: Vec<String>,
-    /// Labels after propagation (declared ones first, then inherited, in order).
-    pub branch_labels: Vec<String>,
+    /// Labels after propagation, as a set of label ids (see [`RevisionMap::branch_labels`]).
+    label_bits: Vec<u64>,
     pub source: String,
 }
 
@@ -99,9 +99,6 @@ impl Revision {
     }
     pub fn is_merge_point(&self) -> bool {
         self.down.len() > 1
-    }
-    pub fn has_label(&self, label: &str) -> bool {
-        self.branch_labels.iter().any(|l| l == label)
     }
 }
 
@@ -152,6 +149,8 @@ pub struct RevisionMap {
     real_heads: Vec<RevIdx>,
     bases: Vec<RevIdx>,
     real_bases: Vec<RevIdx>,
+    /// Every declared label, in load order; a label's id is its index here.
+    label_names: Vec<String>,
 }
 
 fn push_unique(list: &mut Vec<RevIdx>, idx: RevIdx) {
@@ -210,7 +209,7 @@ impl RevisionMap {
                 nextrev: Vec::new(),
                 all_nextrev: Vec::new(),
                 own_labels: dedupe_strings(&spec.branch_labels),
-                branch_labels: dedupe_strings(&spec.branch_labels),
+                label_bits: Vec::new(),
                 source: spec.source.clone(),
             });
         }
@@ -226,7 +225,8 @@ impl RevisionMap {
                     });
                 }
                 map.keys.insert(label.clone(), idx);
-                map.key_order.push((label, idx));
+                map.key_order.push((label.clone(), idx));
+                map.label_names.push(label);
             }
         }
 
@@ -391,14 +391,25 @@ impl RevisionMap {
     /// versioned descendants; then, from the last descendant the walk produced, down
     /// the line until a real branch point or a merge point.
     fn propagate_branch_labels(&mut self) {
+        let words = self.label_names.len().div_ceil(64);
+        for rev in &mut self.revs {
+            rev.label_bits = vec![0; words];
+        }
+        let mut next_id = 0usize;
+        for idx in 0..self.revs.len() {
+            for _ in 0..self.revs[idx].own_labels.len() {
+                self.revs[idx].label_bits[next_id / 64] |= 1 << (next_id % 64);
+                next_id += 1;
+            }
+        }
         for idx in 0..self.revs.len() {
             if self.revs[idx].own_labels.is_empty() {
                 continue;
             }
-            let labels = self.revs[idx].branch_labels.clone();
+            let labels = self.revs[idx].label_bits.clone();
             let descendants = self.iterate_related(&[idx], Edges::Next);
             for &node in &descendants {
-                add_labels(&mut self.revs[node].branch_labels, &labels);
+                add_labels(&mut self.revs[node].label_bits, &labels);
             }
             let mut parent = descendants.last().copied();
             while let Some(p) = parent {
@@ -407,9 +418,38 @@ impl RevisionMap {
                     break;
                 }
                 let next = rev.down.first().copied();
-                add_labels(&mut self.revs[p].branch_labels, &labels);
+                add_labels(&mut self.revs[p].label_bits, &labels);
                 parent = next;
             }
+        }
+    }
+
+    /// The branch labels of a revision after propagation: its own labels first, then
+    /// inherited ones in the order they were declared (load order).
+    pub fn branch_labels(&self, idx: RevIdx) -> Vec<String> {
+        let rev = &self.revs[idx];
+        let mut out = rev.own_labels.clone();
+        for (id, name) in self.label_names.iter().enumerate() {
+            if rev
+                .label_bits
+                .get(id / 64)
+                .is_some_and(|w| w & (1 << (id % 64)) != 0)
+                && !out.contains(name)
+            {
+                out.push(name.clone());
+            }
+        }
+        out
+    }
+
+    /// Whether a revision carries `label` (declared or inherited).
+    pub fn has_label(&self, idx: RevIdx, label: &str) -> bool {
+        match self.label_names.iter().position(|n| n == label) {
+            Some(id) => self.revs[idx]
+                .label_bits
+                .get(id / 64)
+                .is_some_and(|w| w & (1 << (id % 64)) != 0),
+            None => false,
         }
     }
 
@@ -570,11 +610,9 @@ impl RevisionMap {
     }
 }
 
-fn add_labels(target: &mut Vec<String>, labels: &[String]) {
-    for label in labels {
-        if !target.contains(label) {
-            target.push(label.clone());
-        }
+fn add_labels(target: &mut [u64], labels: &[u64]) {
+    for (t, l) in target.iter_mut().zip(labels) {
+        *t |= l;
     }
 }
 

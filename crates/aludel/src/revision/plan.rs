@@ -225,7 +225,7 @@ impl RevisionMap {
                 let mut branch = branch.to_string();
                 if let Some(br) = self.get_revision(&branch)? {
                     if self.id(br) == branch {
-                        let labels = &self.rev(br).branch_labels;
+                        let labels = self.branch_labels(br);
                         if labels.len() != 1 {
                             return Err(RevisionError::other(format!(
                                 "Revision {branch} has {} branch labels{}; write the branch label before '@' in '{l}'",
@@ -236,7 +236,7 @@ impl RevisionMap {
                         branch = labels[0].clone();
                     }
                 }
-                targets.retain(|&t| self.rev(t).has_label(&branch));
+                targets.retain(|&t| self.has_label(t, &branch));
             }
         }
 

@@ -349,7 +349,7 @@ impl RevisionMap {
                 if n < 0 {
                     let mut heads = self.real_heads().to_vec();
                     if let Some(l) = label.as_deref() {
-                        heads.retain(|&h| self.rev(h).has_label(l));
+                        heads.retain(|&h| self.has_label(h, l));
                     }
                     let mut out = Vec::with_capacity(heads.len());
                     for h in heads {

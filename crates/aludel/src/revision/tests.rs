@@ -287,7 +287,7 @@ fn branch_membership_is_checked() {
 #[test]
 fn labels_propagate_to_descendants_and_down_to_the_branch_point() {
     let m = two_branches();
-    let labels = |id: &str| m.rev(m.index_of(id).unwrap()).branch_labels.clone();
+    let labels = |id: &str| m.branch_labels(m.index_of(id).unwrap());
     assert_eq!(labels("c1"), s(&["left"]));
     assert_eq!(labels("d1"), s(&["left"]));
     assert!(
@@ -301,7 +301,7 @@ fn labels_propagate_to_descendants_and_down_to_the_branch_point() {
     ]);
     for id in ["r1", "r2", "r3"] {
         assert_eq!(
-            m.rev(m.index_of(id).unwrap()).branch_labels,
+            m.branch_labels(m.index_of(id).unwrap()),
             s(&["main"]),
             "{id}"
         );

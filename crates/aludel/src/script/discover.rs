@@ -5,23 +5,28 @@
 //! recursive, each sub-directory in sorted order, depth first. Hidden entries (name
 //! starting with `.`, which covers editor lock files `.#x.sql`) are skipped, and a
 //! file reached twice through duplicate locations or symbolic links is loaded once.
-//! Files are read and parsed on several threads; the result keeps load order and the
-//! error reported is the first in load order. This module must not interpret
-//! revisions beyond parsing each file: duplicate ids and graph checks belong to the
-//! `revision` module.
+//!
+//! For speed, files are read and parsed by worker threads while the directories are
+//! still being listed (in the order the file system lists them); load order is
+//! applied when everything is read, and the error reported is the first in load
+//! order. This module must not interpret revisions beyond parsing each file:
+//! duplicate ids and graph checks belong to the `revision` module.
 
-use std::collections::HashSet;
+use std::collections::{HashSet, VecDeque};
 use std::fs::{self, File};
 use std::io::{self, Read};
 use std::path::{Path, PathBuf};
-use std::sync::Mutex;
+use std::sync::{Condvar, Mutex, MutexGuard, PoisonError};
 
 use super::error::ScriptError;
 use super::file::{parse_bytes_owned, RevisionFile};
 
-/// Below this many files per thread, extra threads cost more than they save.
-const MIN_FILES_PER_THREAD: usize = 64;
-/// More threads than this do not help a read-mostly load.
+/// Workers start once this many files are found; fewer are read on the calling
+/// thread alone, as starting a thread costs more than it saves.
+const SPAWN_WORKERS_AT: usize = 64;
+/// Files handed to a worker at a time.
+const BATCH: usize = 32;
+/// More threads than this do not help: the work is mostly system calls.
 const MAX_THREADS: usize = 8;
 
 /// Loads and parses every revision file of `locations`, in load order. A location
@@ -30,8 +35,71 @@ pub fn load_revision_files(
     locations: &[PathBuf],
     recursive: bool,
 ) -> Result<Vec<RevisionFile>, ScriptError> {
-    let paths = revision_file_paths(locations, recursive)?;
-    read_all(paths)
+    let threads = std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .min(MAX_THREADS);
+    let queue = WorkQueue::default();
+
+    std::thread::scope(|scope| {
+        // Closes the queue on every way out of this block, so workers never wait
+        // for work that will not come.
+        let closer = CloseOnDrop(&queue);
+        let mut workers = Vec::new();
+        let mut batch: Vec<(usize, PathBuf)> = Vec::with_capacity(BATCH);
+        let found = {
+            let mut on_file = |index: usize, path: &Path| {
+                batch.push((index, path.to_path_buf()));
+                if batch.len() == BATCH {
+                    queue.push(std::mem::replace(&mut batch, Vec::with_capacity(BATCH)));
+                }
+                if index + 1 == SPAWN_WORKERS_AT {
+                    for _ in 1..threads {
+                        // If the OS refuses a thread, the others (or this one) do the work.
+                        if let Ok(handle) = std::thread::Builder::new()
+                            .name("aludel-load".to_owned())
+                            .spawn_scoped(scope, || read_queue(&queue))
+                        {
+                            workers.push(handle);
+                        }
+                    }
+                }
+            };
+            walk_locations(locations, recursive, &mut on_file)?
+        };
+        queue.push(batch);
+        drop(closer);
+
+        // This thread helps with what is left, then collects everyone's results.
+        let mut results: Vec<Option<Result<RevisionFile, ScriptError>>> = Vec::new();
+        results.resize_with(found.discovered, || None);
+        let mut place = |done: Vec<(usize, Result<RevisionFile, ScriptError>)>| {
+            for (index, result) in done {
+                if let Some(slot) = results.get_mut(index) {
+                    *slot = Some(result);
+                }
+            }
+        };
+        place(read_queue(&queue));
+        for worker in workers {
+            match worker.join() {
+                Ok(done) => place(done),
+                Err(panic) => std::panic::resume_unwind(panic),
+            }
+        }
+
+        let mut files = Vec::with_capacity(found.order.len());
+        let mut buf = Vec::new();
+        for (index, path) in found.order {
+            let result = match results.get_mut(index).and_then(Option::take) {
+                Some(result) => result,
+                // Not reached: every discovered file is queued. Read it here rather
+                // than lose it.
+                None => read_one(path, &mut buf),
+            };
+            files.push(result?);
+        }
+        Ok(files)
+    })
 }
 
 /// The paths of the revision files of `locations`, in load order, without reading
@@ -40,8 +108,30 @@ pub fn revision_file_paths(
     locations: &[PathBuf],
     recursive: bool,
 ) -> Result<Vec<PathBuf>, ScriptError> {
+    let found = walk_locations(locations, recursive, &mut |_, _| {})?;
+    Ok(found.order.into_iter().map(|(_, path)| path).collect())
+}
+
+/// The outcome of a walk.
+struct WalkResult {
+    /// How many files were discovered (and passed to `on_file`).
+    discovered: usize,
+    /// Discovery index and path of each file to load, in load order, duplicates
+    /// dropped.
+    order: Vec<(usize, PathBuf)>,
+}
+
+/// Walks `locations`, calling `on_file(discovery index, path)` for each revision
+/// file as soon as the directory listing yields it (not yet in load order).
+fn walk_locations(
+    locations: &[PathBuf],
+    recursive: bool,
+    on_file: &mut dyn FnMut(usize, &Path),
+) -> Result<WalkResult, ScriptError> {
     let mut walker = Walker {
         recursive,
+        on_file,
+        discovered: 0,
         visited_dirs: HashSet::new(),
         real_dirs: Vec::new(),
         files: Vec::new(),
@@ -72,11 +162,16 @@ pub fn revision_file_paths(
         })?;
         walker.walk(location, real)?;
     }
-    Ok(walker.into_paths())
+    let discovered = walker.discovered;
+    Ok(WalkResult {
+        discovered,
+        order: walker.into_order(),
+    })
 }
 
 /// A `.sql` file found by the walk.
 struct Found {
+    index: usize,
     path: PathBuf,
     /// Index into `Walker::real_dirs` of the directory it was found in.
     real_dir: usize,
@@ -84,24 +179,35 @@ struct Found {
     link_target: Option<PathBuf>,
 }
 
-struct Walker {
+/// A directory entry's path and where its file name starts in the path's bytes,
+/// so that sorting compares names without re-parsing paths.
+struct Entry {
+    path: PathBuf,
+    name_start: usize,
+}
+
+impl Entry {
+    fn name(&self) -> &[u8] {
+        let bytes = self.path.as_os_str().as_encoded_bytes();
+        bytes.get(self.name_start..).unwrap_or(bytes)
+    }
+}
+
+struct Walker<'f> {
     recursive: bool,
+    on_file: &'f mut dyn FnMut(usize, &Path),
+    discovered: usize,
     /// Canonical paths of the directories walked so far.
     visited_dirs: HashSet<PathBuf>,
     /// The same, in walk order, for `Found::real_dir`.
     real_dirs: Vec<PathBuf>,
+    /// In load order.
     files: Vec<Found>,
     /// Whether any file was reached through a symbolic link to it.
     linked_files: bool,
 }
 
-fn by_bytes(a: &Path, b: &Path) -> std::cmp::Ordering {
-    a.as_os_str()
-        .as_encoded_bytes()
-        .cmp(b.as_os_str().as_encoded_bytes())
-}
-
-impl Walker {
+impl Walker<'_> {
     fn walk(&mut self, dir: &Path, real_dir: PathBuf) -> Result<(), ScriptError> {
         if !self.visited_dirs.insert(real_dir.clone()) {
             return Ok(());
@@ -112,8 +218,9 @@ impl Walker {
             path: dir.to_path_buf(),
             source,
         };
-        let mut files: Vec<(PathBuf, Option<PathBuf>)> = Vec::new();
-        let mut dirs: Vec<(PathBuf, bool)> = Vec::new();
+        // (entry, discovery index, link target)
+        let mut files: Vec<(Entry, usize, Option<PathBuf>)> = Vec::new();
+        let mut dirs: Vec<(Entry, bool)> = Vec::new();
         for entry in fs::read_dir(dir).map_err(list_error)? {
             let entry = entry.map_err(list_error)?;
             let path = entry.path();
@@ -121,6 +228,7 @@ impl Walker {
                 continue;
             };
             let name = name.as_encoded_bytes();
+            let name_start = path.as_os_str().len() - name.len();
             if name.first() == Some(&b'.') {
                 continue;
             }
@@ -129,43 +237,55 @@ impl Walker {
                 continue;
             }
             let file_type = entry.file_type().map_err(list_error)?;
-            if file_type.is_symlink() {
+            let (is_file, link_target) = if file_type.is_symlink() {
                 match fs::metadata(&path) {
                     Ok(meta) if meta.is_file() && is_sql => {
-                        let target =
-                            fs::canonicalize(&path).map_err(|source| ScriptError::Read {
+                        let target = fs::canonicalize(&path).map_err(|source| {
+                            ScriptError::Read {
                                 path: path.clone(),
                                 source,
-                            })?;
-                        files.push((path, Some(target)));
+                            }
+                        })?;
+                        (true, Some(target))
                     }
-                    Ok(meta) if meta.is_dir() && self.recursive => dirs.push((path, true)),
-                    Ok(_) => {}
+                    Ok(meta) if meta.is_dir() && self.recursive => {
+                        dirs.push((Entry { path, name_start }, true));
+                        continue;
+                    }
+                    Ok(_) => continue,
                     Err(source) if is_sql => return Err(ScriptError::Read { path, source }),
                     // A dangling link that is not a revision file is none of our business.
-                    Err(_) => {}
+                    Err(_) => continue,
                 }
-            } else if file_type.is_file() && is_sql {
-                files.push((path, None));
-            } else if file_type.is_dir() && self.recursive {
-                dirs.push((path, false));
+            } else if file_type.is_dir() {
+                if self.recursive {
+                    dirs.push((Entry { path, name_start }, false));
+                }
+                continue;
+            } else {
+                (file_type.is_file() && is_sql, None)
+            };
+            if is_file {
+                let index = self.discovered;
+                self.discovered += 1;
+                (self.on_file)(index, &path);
+                files.push((Entry { path, name_start }, index, link_target));
             }
         }
-        // All entries share `dir` as prefix, so comparing whole paths as bytes
-        // compares the file names.
-        files.sort_unstable_by(|a, b| by_bytes(&a.0, &b.0));
-        dirs.sort_unstable_by(|a, b| by_bytes(&a.0, &b.0));
+        files.sort_unstable_by(|a, b| a.0.name().cmp(b.0.name()));
+        dirs.sort_unstable_by(|a, b| a.0.name().cmp(b.0.name()));
 
         self.files.reserve(files.len());
-        for (path, link_target) in files {
+        for (entry, index, link_target) in files {
             self.linked_files |= link_target.is_some();
             self.files.push(Found {
-                path,
+                index,
+                path: entry.path,
                 real_dir: dir_index,
                 link_target,
             });
         }
-        for (path, is_link) in dirs {
+        for (Entry { path, .. }, is_link) in dirs {
             let real = if is_link {
                 fs::canonicalize(&path).map_err(|source| ScriptError::ReadDir {
                     path: path.clone(),
@@ -182,11 +302,11 @@ impl Walker {
         Ok(())
     }
 
-    /// The found paths in order; when symbolic links to files were seen, a file
-    /// reached a second time (by its real path) is dropped.
-    fn into_paths(self) -> Vec<PathBuf> {
+    /// The found files in load order; when symbolic links to files were seen, a
+    /// file reached a second time (by its real path) is dropped.
+    fn into_order(self) -> Vec<(usize, PathBuf)> {
         if !self.linked_files {
-            return self.files.into_iter().map(|f| f.path).collect();
+            return self.files.into_iter().map(|f| (f.index, f.path)).collect();
         }
         let mut seen: HashSet<PathBuf> = HashSet::with_capacity(self.files.len());
         let mut out = Vec::with_capacity(self.files.len());
@@ -199,81 +319,91 @@ impl Walker {
                 },
             };
             if seen.insert(real) {
-                out.push(found.path);
+                out.push((found.index, found.path));
             }
         }
         out
     }
 }
 
-/// Reads and parses `paths` on several threads, keeping their order.
-fn read_all(paths: Vec<PathBuf>) -> Result<Vec<RevisionFile>, ScriptError> {
-    let count = paths.len();
-    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
-    let threads = cores
-        .min(MAX_THREADS)
-        .min(count.div_ceil(MIN_FILES_PER_THREAD))
-        .max(1);
-    if threads == 1 {
-        return read_chunk(paths);
-    }
-    let chunk_len = count.div_ceil(threads);
-    // One slot per chunk: a worker takes its chunk out of its slot, so that if the
-    // OS refuses a thread the chunk is still here to read on this thread.
-    let mut paths = paths.into_iter();
-    let slots: Vec<Mutex<Vec<PathBuf>>> = (0..threads)
-        .map(|_| Mutex::new(paths.by_ref().take(chunk_len).collect()))
-        .collect();
-    let take = |slot: &Mutex<Vec<PathBuf>>| match slot.lock() {
-        Ok(mut chunk) => std::mem::take(&mut *chunk),
-        Err(poisoned) => std::mem::take(&mut *poisoned.into_inner()),
-    };
-
-    std::thread::scope(|scope| {
-        // The calling thread reads the last chunk itself.
-        let (own, others) = match slots.split_last() {
-            Some(split) => split,
-            None => return Ok(Vec::new()),
-        };
-        let handles: Vec<_> = others
-            .iter()
-            .map(|slot| {
-                std::thread::Builder::new()
-                    .name("aludel-load".to_owned())
-                    .spawn_scoped(scope, move || read_chunk(take(slot)))
-                    .ok()
-            })
-            .collect();
-        let own_result = read_chunk(take(own));
-
-        let mut out = Vec::with_capacity(count);
-        for (slot, handle) in others.iter().zip(handles) {
-            let result = match handle {
-                Some(handle) => match handle.join() {
-                    Ok(result) => result,
-                    Err(panic) => std::panic::resume_unwind(panic),
-                },
-                None => read_chunk(take(slot)),
-            };
-            out.extend(result?);
-        }
-        out.extend(own_result?);
-        Ok(out)
-    })
+/// Batches of `(discovery index, path)` waiting to be read.
+#[derive(Default)]
+struct WorkQueue {
+    state: Mutex<QueueState>,
+    ready: Condvar,
 }
 
-/// Reads and parses one chunk in order, stopping at the first error.
-fn read_chunk(paths: Vec<PathBuf>) -> Result<Vec<RevisionFile>, ScriptError> {
-    let mut buf = vec![0u8; 16 * 1024];
-    let mut out = Vec::with_capacity(paths.len());
-    for path in paths {
-        let len = match read_into(&path, &mut buf) {
-            Ok(len) => len,
-            Err(source) => return Err(ScriptError::Read { path, source }),
-        };
-        out.push(parse_bytes_owned(path, buf.get(..len).unwrap_or_default())?);
+#[derive(Default)]
+struct QueueState {
+    batches: VecDeque<Vec<(usize, PathBuf)>>,
+    closed: bool,
+}
+
+impl WorkQueue {
+    fn lock(&self) -> MutexGuard<'_, QueueState> {
+        // A worker that panicked is reported by its join; the queue itself is
+        // always consistent.
+        self.state.lock().unwrap_or_else(PoisonError::into_inner)
     }
-    Ok(out)
+
+    fn push(&self, batch: Vec<(usize, PathBuf)>) {
+        if batch.is_empty() {
+            return;
+        }
+        self.lock().batches.push_back(batch);
+        self.ready.notify_one();
+    }
+
+    fn close(&self) {
+        self.lock().closed = true;
+        self.ready.notify_all();
+    }
+
+    /// The next batch; `None` once the queue is closed and empty.
+    fn pop(&self) -> Option<Vec<(usize, PathBuf)>> {
+        let mut state = self.lock();
+        loop {
+            if let Some(batch) = state.batches.pop_front() {
+                return Some(batch);
+            }
+            if state.closed {
+                return None;
+            }
+            state = self
+                .ready
+                .wait(state)
+                .unwrap_or_else(PoisonError::into_inner);
+        }
+    }
+}
+
+struct CloseOnDrop<'q>(&'q WorkQueue);
+
+impl Drop for CloseOnDrop<'_> {
+    fn drop(&mut self) {
+        self.0.close();
+    }
+}
+
+/// Reads and parses batches until the queue is closed and empty.
+fn read_queue(queue: &WorkQueue) -> Vec<(usize, Result<RevisionFile, ScriptError>)> {
+    let mut buf = Vec::new();
+    let mut done = Vec::new();
+    while let Some(batch) = queue.pop() {
+        done.reserve(batch.len());
+        for (index, path) in batch {
+            done.push((index, read_one(path, &mut buf)));
+        }
+    }
+    done
+}
+
+/// Reads and parses one file, reusing `buf`.
+fn read_one(path: PathBuf, buf: &mut Vec<u8>) -> Result<RevisionFile, ScriptError> {
+    match read_into(&path, buf) {
+        Ok(len) => parse_bytes_owned(path, buf.get(..len).unwrap_or_default()),
+        Err(source) => Err(ScriptError::Read { path, source }),
+    }
 }
 
 /// Reads a whole file into `buf` (grown as needed, reused across files) with no
@@ -283,7 +413,7 @@ fn read_into(path: &Path, buf: &mut Vec<u8>) -> io::Result<usize> {
     let mut filled = 0;
     loop {
         if filled == buf.len() {
-            let grown = buf.len().max(4096) * 2;
+            let grown = buf.len().max(8192) * 2;
             buf.resize(grown, 0);
         }
         let Some(spare) = buf.get_mut(filled..) else {
@@ -551,138 +681,26 @@ mod tests {
 }
 
 #[cfg(test)]
-mod scratch_profile {
-    use super::*;
-    use std::time::Instant;
-
-    #[test]
-    #[ignore]
-    fn profile_10k() {
-        let tmp = tempfile::tempdir().expect("tempdir");
-        let mut parent = String::new();
-        for i in 0..10_000u64 {
-            let id = format!("{:012x}", 0x3f2a_9c1b_0000_u64 + i);
-            let text = format!(
-                "-- Add column c{i} to table t{t}\n--\n-- Revision ID: {id}\n-- Revises: {parent}\n\
-                 -- Create Date: 2026-11-21 10:30:00.123456+00:00\n\n-- aludel:upgrade\n\
-                 ALTER TABLE t{t} ADD COLUMN c{i} INTEGER NOT NULL DEFAULT 0;\n\
-                 CREATE INDEX ix_t{t}_c{i} ON t{t} (c{i});\n\n-- aludel:downgrade\n\
-                 DROP INDEX ix_t{t}_c{i};\nALTER TABLE t{t} DROP COLUMN c{i};\n",
-                t = i % 50
-            );
-            fs::write(
-                tmp.path()
-                    .join(format!("20261121_{i:05}_{id}_add_column.sql")),
-                text,
-            )
-            .expect("write");
-            parent = id;
-        }
-        let loc = [tmp.path().to_path_buf()];
-        for _ in 0..3 {
-            let t = Instant::now();
-            let paths = revision_file_paths(&loc, false).expect("lists");
-            let list = t.elapsed();
-            let t = Instant::now();
-            let rd: Vec<_> = fs::read_dir(tmp.path())
-                .unwrap()
-                .map(|e| e.unwrap().file_name())
-                .collect();
-            let raw_readdir = t.elapsed();
-            let t = Instant::now();
-            let mut buf = vec![0u8; 16384];
-            let mut texts = Vec::new();
-            for p in &paths {
-                let n = read_into(p, &mut buf).unwrap();
-                texts.push(buf[..n].to_vec());
-            }
-            let read = t.elapsed();
-            let t = Instant::now();
-            for p in &paths {
-                let f = File::open(p).unwrap();
-                drop(f);
-            }
-            let open_only = t.elapsed();
-            let t = Instant::now();
-            let mut n = 0;
-            for (p, b) in paths.iter().zip(&texts) {
-                n += crate::script::file::parse_revision_bytes(p, b)
-                    .unwrap()
-                    .sql_len();
-            }
-            let parse = t.elapsed();
-            let t = Instant::now();
-            let files = read_all(paths.clone()).unwrap();
-            let all = t.elapsed();
-            for threads in [1usize, 2] {
-                let chunk = paths.len().div_ceil(threads);
-                let t = Instant::now();
-                std::thread::scope(|sc| {
-                    for c in paths.chunks(chunk) {
-                        sc.spawn(move || {
-                            let mut buf = vec![0u8; 16384];
-                            for p in c {
-                                std::hint::black_box(read_into(p, &mut buf).unwrap());
-                            }
-                        });
-                    }
-                });
-                let read_only = t.elapsed();
-                let t = Instant::now();
-                std::thread::scope(|sc| {
-                    for c in paths.chunks(chunk) {
-                        sc.spawn(move || read_chunk(c.to_vec()).unwrap().len());
-                    }
-                });
-                let read_parse = t.elapsed();
-                let t = Instant::now();
-                std::thread::scope(|sc| {
-                    for c in texts.chunks(chunk) {
-                        sc.spawn(move || {
-                            for b in c {
-                                std::hint::black_box(
-                                    crate::script::file::parse_revision_bytes(Path::new("x"), b)
-                                        .unwrap(),
-                                );
-                            }
-                        });
-                    }
-                });
-                let parse_only = t.elapsed();
-                println!("threads {threads}: read-only {read_only:?} read+parse {read_parse:?} parse-only {parse_only:?}");
-            }
-            println!("list {list:?} (raw readdir {raw_readdir:?}, {} entries) read-seq {read:?} open-only {open_only:?} parse-seq {parse:?} read_all-par {all:?} {n} {}", rd.len(), files.len());
-        }
-    }
-}
-
-#[cfg(test)]
 mod scratch_loop {
     #[test]
     #[ignore]
     fn loop_load() {
         let loc = [std::path::PathBuf::from("/tmp/aludel10k")];
         let n: usize = std::env::var("LOOPS").ok().and_then(|s| s.parse().ok()).unwrap_or(50);
-        let mut best = std::time::Duration::MAX;
+        let mut times = Vec::new();
+        let mut lists = Vec::new();
         for _ in 0..n {
             let t = std::time::Instant::now();
             let files = super::load_revision_files(&loc, false).unwrap();
-            best = best.min(t.elapsed());
+            times.push(t.elapsed());
             assert_eq!(files.len(), 10_000);
-        }
-        println!("best {best:?} par {:?}", std::thread::available_parallelism());
-        let paths = super::revision_file_paths(&loc, false).unwrap();
-        let mut b1 = std::time::Duration::MAX;
-        let mut bl = std::time::Duration::MAX;
-        for _ in 0..n {
+            drop(files);
             let t = std::time::Instant::now();
             let _ = super::revision_file_paths(&loc, false).unwrap();
-            bl = bl.min(t.elapsed());
-            let t = std::time::Instant::now();
-            let f = super::read_all(paths.clone()).unwrap();
-            b1 = b1.min(t.elapsed());
-            drop(f);
+            lists.push(t.elapsed());
         }
-        println!("list best {bl:?} read_all best {b1:?}");
+        times.sort();
+        lists.sort();
+        println!("load min {:?} median {:?}; list-only min {:?}", times[0], times[n / 2], lists[0]);
     }
 }

@@ -53,13 +53,6 @@ pub struct SectionOptions {
     pub transaction: bool,
 }
 
-impl RevisionFile {
-    #[cfg(test)]
-    pub(crate) fn sql_len(&self) -> usize {
-        self.upgrade.sql.len()
-    }
-}
-
 impl Default for SectionOptions {
     fn default() -> Self {
         SectionOptions { transaction: true }
@@ -199,6 +192,44 @@ enum State {
     Section(OpenSection),
 }
 
+/// The header lines read so far, `(line number, content)`: on the stack for the
+/// usual short header, so parsing a file allocates only what it returns.
+struct HeaderLines<'a> {
+    inline: [(usize, &'a str); 16],
+    len: usize,
+    spill: Vec<(usize, &'a str)>,
+}
+
+impl<'a> HeaderLines<'a> {
+    fn new() -> Self {
+        HeaderLines {
+            inline: [(0, ""); 16],
+            len: 0,
+            spill: Vec::new(),
+        }
+    }
+
+    fn push(&mut self, line: usize, content: &'a str) {
+        if self.len < self.inline.len() {
+            self.inline[self.len] = (line, content);
+        } else {
+            if self.spill.is_empty() {
+                self.spill.extend_from_slice(&self.inline);
+            }
+            self.spill.push((line, content));
+        }
+        self.len += 1;
+    }
+
+    fn as_slice(&self) -> &[(usize, &'a str)] {
+        if self.len <= self.inline.len() {
+            &self.inline[..self.len]
+        } else {
+            &self.spill
+        }
+    }
+}
+
 struct Parser<'p> {
     path: &'p Path,
 }
@@ -215,7 +246,7 @@ impl<'p> Parser<'p> {
     fn parse(&self, text: &str) -> Result<Parsed, ScriptError> {
         let text = text.strip_prefix('\u{feff}').unwrap_or(text);
         // (line number, content) of each header line.
-        let mut header_lines: Vec<(usize, &str)> = Vec::with_capacity(8);
+        let mut header_lines = HeaderLines::new();
         let mut header: Option<Header> = None;
         let mut upgrade: Option<Section> = None;
         let mut downgrade: Option<Option<Section>> = None;
@@ -239,7 +270,7 @@ impl<'p> Parser<'p> {
             match (&mut state, kind) {
                 (State::Leading, LineKind::Blank) => {}
                 (State::Leading, LineKind::Comment(after)) => {
-                    header_lines.push((line_no, header_content(after)));
+                    header_lines.push(line_no, header_content(after));
                     state = State::Header;
                 }
                 (State::Leading, _) => {
@@ -249,15 +280,15 @@ impl<'p> Parser<'p> {
                     })
                 }
                 (State::Header, LineKind::Comment(after)) => {
-                    header_lines.push((line_no, header_content(after)));
+                    header_lines.push(line_no, header_content(after));
                 }
                 (State::Header, LineKind::Blank) => {
-                    header = Some(self.header(&header_lines)?);
+                    header = Some(self.header(header_lines.as_slice())?);
                     state = State::Between;
                 }
                 (State::Header, LineKind::Text) => {
                     // A header error comes first: it is on an earlier line.
-                    self.header(&header_lines)?;
+                    self.header(header_lines.as_slice())?;
                     return Err(ScriptError::TextBeforeMarker {
                         path: self.path(),
                         line: line_no,
@@ -274,7 +305,7 @@ impl<'p> Parser<'p> {
                 (State::Section(_), LineKind::Blank | LineKind::Comment(_)) => {}
                 (_, LineKind::Marker { word, rest }) => {
                     if header.is_none() {
-                        header = Some(self.header(&header_lines)?);
+                        header = Some(self.header(header_lines.as_slice())?);
                     }
                     if let State::Section(open) = std::mem::replace(&mut state, State::Between) {
                         close(open, &text[..pos], &mut upgrade, &mut downgrade);
@@ -312,7 +343,7 @@ impl<'p> Parser<'p> {
                     line: line_no.max(1),
                 })
             }
-            State::Header => header = Some(self.header(&header_lines)?),
+            State::Header => header = Some(self.header(header_lines.as_slice())?),
             State::Between => {}
             State::Section(open) => close(open, text, &mut upgrade, &mut downgrade),
         }
@@ -378,23 +409,25 @@ impl<'p> Parser<'p> {
 
     /// Interprets the header lines: message paragraphs, then the metadata paragraph.
     fn header(&self, lines: &[(usize, &str)]) -> Result<Header, ScriptError> {
-        // Paragraphs as index ranges into `lines`.
-        let mut paragraphs: Vec<(usize, usize)> = Vec::with_capacity(4);
+        // Paragraphs as index ranges into `lines`: the first, the last, and how many.
+        let mut first: Option<(usize, usize)> = None;
+        let mut last: Option<(usize, usize)> = None;
+        let mut count = 0;
         let mut start: Option<usize> = None;
-        for (i, (_, content)) in lines.iter().enumerate() {
-            match (content.is_empty(), start) {
+        for i in 0..=lines.len() {
+            let blank = lines.get(i).is_none_or(|(_, content)| content.is_empty());
+            match (blank, start) {
                 (false, None) => start = Some(i),
                 (true, Some(s)) => {
-                    paragraphs.push((s, i));
+                    first.get_or_insert((s, i));
+                    last = Some((s, i));
+                    count += 1;
                     start = None;
                 }
                 _ => {}
             }
         }
-        if let Some(s) = start {
-            paragraphs.push((s, lines.len()));
-        }
-        let Some(&(meta_start, meta_end)) = paragraphs.last() else {
+        let Some((meta_start, meta_end)) = last else {
             return Err(ScriptError::NoHeader {
                 path: self.path(),
                 line: lines.first().map_or(1, |l| l.0),
@@ -463,11 +496,9 @@ impl<'p> Parser<'p> {
             .filter(|v| !v.is_empty())
             .map(str::to_owned);
 
-        let doc = if paragraphs.len() > 1 {
-            let (s, e) = paragraphs[0];
-            join_lines(&lines[s..e])
-        } else {
-            String::new()
+        let doc = match first {
+            Some((s, e)) if count > 1 => join_lines(&lines[s..e]),
+            _ => String::new(),
         };
         let longdoc = join_lines(lines).trim().to_owned();
 
