@@ -240,12 +240,11 @@ impl Walker<'_> {
             let (is_file, link_target) = if file_type.is_symlink() {
                 match fs::metadata(&path) {
                     Ok(meta) if meta.is_file() && is_sql => {
-                        let target = fs::canonicalize(&path).map_err(|source| {
-                            ScriptError::Read {
+                        let target =
+                            fs::canonicalize(&path).map_err(|source| ScriptError::Read {
                                 path: path.clone(),
                                 source,
-                            }
-                        })?;
+                            })?;
                         (true, Some(target))
                     }
                     Ok(meta) if meta.is_dir() && self.recursive => {
@@ -686,7 +685,10 @@ mod scratch_loop {
     #[ignore]
     fn loop_load() {
         let loc = [std::path::PathBuf::from("/tmp/aludel10k")];
-        let n: usize = std::env::var("LOOPS").ok().and_then(|s| s.parse().ok()).unwrap_or(50);
+        let n: usize = std::env::var("LOOPS")
+            .ok()
+            .and_then(|s| s.parse().ok())
+            .unwrap_or(50);
         let mut times = Vec::new();
         let mut lists = Vec::new();
         for _ in 0..n {
@@ -701,6 +703,11 @@ mod scratch_loop {
         }
         times.sort();
         lists.sort();
-        println!("load min {:?} median {:?}; list-only min {:?}", times[0], times[n / 2], lists[0]);
+        println!(
+            "load min {:?} median {:?}; list-only min {:?}",
+            times[0],
+            times[n / 2],
+            lists[0]
+        );
     }
 }
