@@ -12,7 +12,7 @@
 //! order. This module must not interpret revisions beyond parsing each file:
 //! duplicate ids and graph checks belong to the `revision` module.
 
-use std::collections::{HashSet, VecDeque};
+use std::collections::{HashMap, HashSet, VecDeque};
 use std::fs::{self, File};
 use std::io::{self, Read};
 use std::path::{Path, PathBuf};
@@ -46,9 +46,9 @@ pub fn load_revision_files(
         let closer = CloseOnDrop(&queue);
         let mut workers = Vec::new();
         let mut batch: Vec<(usize, PathBuf)> = Vec::with_capacity(BATCH);
-        let found = {
-            let mut on_file = |index: usize, path: &Path| {
-                batch.push((index, path.to_path_buf()));
+        let walk = {
+            let mut on_file = |index: usize, path: PathBuf| {
+                batch.push((index, path));
                 if batch.len() == BATCH {
                     queue.push(std::mem::replace(&mut batch, Vec::with_capacity(BATCH)));
                 }
@@ -69,9 +69,10 @@ pub fn load_revision_files(
         queue.push(batch);
         drop(closer);
 
-        // This thread helps with what is left, then collects everyone's results.
+        // This thread helps with what is left, then collects everyone's results
+        // by discovery index.
         let mut results: Vec<Option<Result<RevisionFile, ScriptError>>> = Vec::new();
-        results.resize_with(found.discovered, || None);
+        results.resize_with(walk.discovered, || None);
         let mut place = |done: Vec<(usize, Result<RevisionFile, ScriptError>)>| {
             for (index, result) in done {
                 if let Some(slot) = results.get_mut(index) {
@@ -87,16 +88,20 @@ pub fn load_revision_files(
             }
         }
 
-        let mut files = Vec::with_capacity(found.order.len());
-        let mut buf = Vec::new();
-        for (index, path) in found.order {
-            let result = match results.get_mut(index).and_then(Option::take) {
-                Some(result) => result,
-                // Not reached: every discovered file is queued. Read it here rather
-                // than lose it.
-                None => read_one(path, &mut buf),
-            };
-            files.push(result?);
+        let order = walk.load_order(|index| match results.get(index) {
+            Some(Some(Ok(file))) => Some(file.path.as_path()),
+            Some(Some(Err(e))) => e.path(),
+            _ => None,
+        });
+        let mut files = Vec::with_capacity(order.len());
+        for index in order {
+            let slot = results.get_mut(index).and_then(Option::take);
+            // Every discovered file was queued, and the queue drained, so every
+            // slot is full.
+            debug_assert!(slot.is_some(), "revision file {index} was not read");
+            if let Some(result) = slot {
+                files.push(result?);
+            }
         }
         Ok(files)
     })
@@ -108,34 +113,27 @@ pub fn revision_file_paths(
     locations: &[PathBuf],
     recursive: bool,
 ) -> Result<Vec<PathBuf>, ScriptError> {
-    let found = walk_locations(locations, recursive, &mut |_, _| {})?;
-    Ok(found.order.into_iter().map(|(_, path)| path).collect())
+    let mut paths: Vec<Option<PathBuf>> = Vec::new();
+    let walk = walk_locations(locations, recursive, &mut |_, path| paths.push(Some(path)))?;
+    let order = walk.load_order(|index| paths.get(index).and_then(|p| p.as_deref()));
+    Ok(order
+        .into_iter()
+        .filter_map(|index| paths.get_mut(index).and_then(Option::take))
+        .collect())
 }
 
-/// The outcome of a walk.
-struct WalkResult {
-    /// How many files were discovered (and passed to `on_file`).
-    discovered: usize,
-    /// Discovery index and path of each file to load, in load order, duplicates
-    /// dropped.
-    order: Vec<(usize, PathBuf)>,
-}
-
-/// Walks `locations`, calling `on_file(discovery index, path)` for each revision
-/// file as soon as the directory listing yields it (not yet in load order).
+/// Walks `locations`, handing each revision file to `on_file(discovery index,
+/// path)` as soon as the directory listing yields it (not yet in load order).
 fn walk_locations(
     locations: &[PathBuf],
     recursive: bool,
-    on_file: &mut dyn FnMut(usize, &Path),
-) -> Result<WalkResult, ScriptError> {
+    on_file: &mut dyn FnMut(usize, PathBuf),
+) -> Result<Walk, ScriptError> {
     let mut walker = Walker {
         recursive,
         on_file,
-        discovered: 0,
         visited_dirs: HashSet::new(),
-        real_dirs: Vec::new(),
-        files: Vec::new(),
-        linked_files: false,
+        walk: Walk::default(),
     };
     for location in locations {
         let meta = match fs::metadata(location) {
@@ -162,49 +160,71 @@ fn walk_locations(
         })?;
         walker.walk(location, real)?;
     }
-    let discovered = walker.discovered;
-    Ok(WalkResult {
-        discovered,
-        order: walker.into_order(),
-    })
+    Ok(walker.walk)
 }
 
-/// A `.sql` file found by the walk.
-struct Found {
-    index: usize,
-    path: PathBuf,
-    /// Index into `Walker::real_dirs` of the directory it was found in.
-    real_dir: usize,
-    /// Its canonical path, when the entry itself is a symbolic link.
-    link_target: Option<PathBuf>,
+/// What a walk found: the files of each directory in walk order, not yet sorted.
+#[derive(Default)]
+struct Walk {
+    /// How many files were handed to `on_file`; discovery indexes are `0..discovered`.
+    discovered: usize,
+    /// Each walked directory, in walk order (a directory before its
+    /// sub-directories, depth first).
+    dirs: Vec<WalkedDir>,
+    /// Canonical paths of files that are symbolic links, by discovery index.
+    link_targets: Vec<(usize, PathBuf)>,
 }
 
-/// A directory entry's path and where its file name starts in the path's bytes,
-/// so that sorting compares names without re-parsing paths.
-struct Entry {
-    path: PathBuf,
-    name_start: usize,
+struct WalkedDir {
+    real_path: PathBuf,
+    /// Discovery index of each file, in listing order.
+    files: Vec<usize>,
 }
 
-impl Entry {
-    fn name(&self) -> &[u8] {
-        let bytes = self.path.as_os_str().as_encoded_bytes();
-        bytes.get(self.name_start..).unwrap_or(bytes)
+impl Walk {
+    /// Discovery indexes in load order: each directory's files sorted by file name
+    /// (bytes), directories in walk order. `path_of` gives a discovered file's path.
+    /// When symbolic links to files were seen, a file reached a second time (by its
+    /// real path) is dropped.
+    fn load_order<'a>(self, path_of: impl Fn(usize) -> Option<&'a Path>) -> Vec<usize> {
+        let name_of = |index: usize| path_of(index).and_then(Path::file_name);
+        let mut order = Vec::with_capacity(self.discovered);
+        let mut keyed: Vec<(&[u8], usize)> = Vec::new();
+        let dedupe = !self.link_targets.is_empty();
+        let targets: HashMap<usize, PathBuf> = self.link_targets.into_iter().collect();
+        let mut seen: HashSet<PathBuf> = HashSet::new();
+        for dir in self.dirs {
+            keyed.clear();
+            keyed.extend(
+                dir.files
+                    .iter()
+                    .map(|&i| (name_of(i).map_or(&[][..], |n| n.as_encoded_bytes()), i)),
+            );
+            keyed.sort_unstable();
+            for &(_, index) in &keyed {
+                if dedupe {
+                    let real = match (targets.get(&index), name_of(index)) {
+                        (Some(target), _) => target.clone(),
+                        (None, Some(name)) => dir.real_path.join(name),
+                        (None, None) => continue,
+                    };
+                    if !seen.insert(real) {
+                        continue;
+                    }
+                }
+                order.push(index);
+            }
+        }
+        order
     }
 }
 
 struct Walker<'f> {
     recursive: bool,
-    on_file: &'f mut dyn FnMut(usize, &Path),
-    discovered: usize,
+    on_file: &'f mut dyn FnMut(usize, PathBuf),
     /// Canonical paths of the directories walked so far.
     visited_dirs: HashSet<PathBuf>,
-    /// The same, in walk order, for `Found::real_dir`.
-    real_dirs: Vec<PathBuf>,
-    /// In load order.
-    files: Vec<Found>,
-    /// Whether any file was reached through a symbolic link to it.
-    linked_files: bool,
+    walk: Walk,
 }
 
 impl Walker<'_> {
@@ -212,15 +232,13 @@ impl Walker<'_> {
         if !self.visited_dirs.insert(real_dir.clone()) {
             return Ok(());
         }
-        let dir_index = self.real_dirs.len();
-        self.real_dirs.push(real_dir.clone());
         let list_error = |source: io::Error| ScriptError::ReadDir {
             path: dir.to_path_buf(),
             source,
         };
-        // (entry, discovery index, link target)
-        let mut files: Vec<(Entry, usize, Option<PathBuf>)> = Vec::new();
-        let mut dirs: Vec<(Entry, bool)> = Vec::new();
+        let mut files: Vec<usize> = Vec::new();
+        // (path, is a symbolic link)
+        let mut dirs: Vec<(PathBuf, bool)> = Vec::new();
         for entry in fs::read_dir(dir).map_err(list_error)? {
             let entry = entry.map_err(list_error)?;
             let path = entry.path();
@@ -228,7 +246,6 @@ impl Walker<'_> {
                 continue;
             };
             let name = name.as_encoded_bytes();
-            let name_start = path.as_os_str().len() - name.len();
             if name.first() == Some(&b'.') {
                 continue;
             }
@@ -237,7 +254,7 @@ impl Walker<'_> {
                 continue;
             }
             let file_type = entry.file_type().map_err(list_error)?;
-            let (is_file, link_target) = if file_type.is_symlink() {
+            if file_type.is_symlink() {
                 match fs::metadata(&path) {
                     Ok(meta) if meta.is_file() && is_sql => {
                         let target =
@@ -245,10 +262,10 @@ impl Walker<'_> {
                                 path: path.clone(),
                                 source,
                             })?;
-                        (true, Some(target))
+                        self.walk.link_targets.push((self.walk.discovered, target));
                     }
                     Ok(meta) if meta.is_dir() && self.recursive => {
-                        dirs.push((Entry { path, name_start }, true));
+                        dirs.push((path, true));
                         continue;
                     }
                     Ok(_) => continue,
@@ -258,33 +275,28 @@ impl Walker<'_> {
                 }
             } else if file_type.is_dir() {
                 if self.recursive {
-                    dirs.push((Entry { path, name_start }, false));
+                    dirs.push((path, false));
                 }
                 continue;
-            } else {
-                (file_type.is_file() && is_sql, None)
-            };
-            if is_file {
-                let index = self.discovered;
-                self.discovered += 1;
-                (self.on_file)(index, &path);
-                files.push((Entry { path, name_start }, index, link_target));
+            } else if !(file_type.is_file() && is_sql) {
+                continue;
             }
+            let index = self.walk.discovered;
+            self.walk.discovered += 1;
+            files.push(index);
+            (self.on_file)(index, path);
         }
-        files.sort_unstable_by(|a, b| a.0.name().cmp(b.0.name()));
-        dirs.sort_unstable_by(|a, b| a.0.name().cmp(b.0.name()));
+        self.walk.dirs.push(WalkedDir {
+            real_path: real_dir.clone(),
+            files,
+        });
 
-        self.files.reserve(files.len());
-        for (entry, index, link_target) in files {
-            self.linked_files |= link_target.is_some();
-            self.files.push(Found {
-                index,
-                path: entry.path,
-                real_dir: dir_index,
-                link_target,
-            });
-        }
-        for (Entry { path, .. }, is_link) in dirs {
+        dirs.sort_unstable_by(|a, b| {
+            a.0.as_os_str()
+                .as_encoded_bytes()
+                .cmp(b.0.as_os_str().as_encoded_bytes())
+        });
+        for (path, is_link) in dirs {
             let real = if is_link {
                 fs::canonicalize(&path).map_err(|source| ScriptError::ReadDir {
                     path: path.clone(),
@@ -299,29 +311,6 @@ impl Walker<'_> {
             self.walk(&path, real)?;
         }
         Ok(())
-    }
-
-    /// The found files in load order; when symbolic links to files were seen, a
-    /// file reached a second time (by its real path) is dropped.
-    fn into_order(self) -> Vec<(usize, PathBuf)> {
-        if !self.linked_files {
-            return self.files.into_iter().map(|f| (f.index, f.path)).collect();
-        }
-        let mut seen: HashSet<PathBuf> = HashSet::with_capacity(self.files.len());
-        let mut out = Vec::with_capacity(self.files.len());
-        for found in self.files {
-            let real = match found.link_target {
-                Some(target) => target,
-                None => match (self.real_dirs.get(found.real_dir), found.path.file_name()) {
-                    (Some(real_dir), Some(name)) => real_dir.join(name),
-                    _ => found.path.clone(),
-                },
-            };
-            if seen.insert(real) {
-                out.push((found.index, found.path));
-            }
-        }
-        out
     }
 }
 
@@ -667,47 +656,34 @@ mod tests {
         let paths = revision_file_paths(&loc, false).expect("lists");
         let list = start.elapsed();
         assert_eq!(paths.len(), 10_000);
+        // The floor: open, read and close the same files on 2 threads, no parsing.
+        let mut floor = Vec::new();
+        for _ in 0..15 {
+            let start = Instant::now();
+            std::thread::scope(|scope| {
+                for chunk in paths.chunks(paths.len().div_ceil(2)) {
+                    scope.spawn(move || {
+                        let mut buf = Vec::new();
+                        for path in chunk {
+                            read_into(path, &mut buf).expect("reads");
+                        }
+                    });
+                }
+            });
+            floor.push(start.elapsed());
+        }
         times.sort();
+        floor.sort();
         println!(
-            "10k files: min {:?}, median {:?}, max {:?} (listing alone {:?}, {} threads available)",
+            "10k files: min {:?}, median {:?}, max {:?}; listing alone {:?}; \
+             open+read+close alone on 2 threads: min {:?}, median {:?}; {} threads available",
             times[0],
             times[times.len() / 2],
             times[times.len() - 1],
             list,
+            floor[0],
+            floor[floor.len() / 2],
             std::thread::available_parallelism().map_or(1, |n| n.get())
-        );
-    }
-}
-
-#[cfg(test)]
-mod scratch_loop {
-    #[test]
-    #[ignore]
-    fn loop_load() {
-        let loc = [std::path::PathBuf::from("/tmp/aludel10k")];
-        let n: usize = std::env::var("LOOPS")
-            .ok()
-            .and_then(|s| s.parse().ok())
-            .unwrap_or(50);
-        let mut times = Vec::new();
-        let mut lists = Vec::new();
-        for _ in 0..n {
-            let t = std::time::Instant::now();
-            let files = super::load_revision_files(&loc, false).unwrap();
-            times.push(t.elapsed());
-            assert_eq!(files.len(), 10_000);
-            drop(files);
-            let t = std::time::Instant::now();
-            let _ = super::revision_file_paths(&loc, false).unwrap();
-            lists.push(t.elapsed());
-        }
-        times.sort();
-        lists.sort();
-        println!(
-            "load min {:?} median {:?}; list-only min {:?}",
-            times[0],
-            times[n / 2],
-            lists[0]
         );
     }
 }
