@@ -152,7 +152,7 @@ const TEMPLATES: &[Template] = &[
         name: "generic",
         readme: include_str!("../templates/generic/README.md"),
         config: include_str!("../templates/generic/aludel.toml"),
-        script: include_str!("../templates/generic/script.sql.tmpl"),
+        script: crate::script::DEFAULT_TEMPLATE,
         schema: include_str!("../templates/generic/schema.sql"),
         databases: None,
     },
@@ -160,7 +160,7 @@ const TEMPLATES: &[Template] = &[
         name: "multidb",
         readme: include_str!("../templates/multidb/README.md"),
         config: include_str!("../templates/multidb/aludel.toml"),
-        script: include_str!("../templates/multidb/script.sql.tmpl"),
+        script: crate::script::DEFAULT_TEMPLATE,
         schema: include_str!("../templates/multidb/schema.sql"),
         databases: Some((
             include_str!("../templates/multidb/database.README.md"),
@@ -251,14 +251,20 @@ fn plan(template: &Template, dir: &Path, config_path: &Path, config_dir: &Path, 
     match template.databases {
         None => {
             directories.push(dir.join("versions"));
-            files.push(new_file(dir.join("script.sql.tmpl"), template.script));
+            files.push(new_file(
+                dir.join(crate::project::TEMPLATE_FILE),
+                template.script,
+            ));
         }
         Some((readme, names)) => {
             for name in names {
                 let sub = dir.join(name);
                 directories.push(sub.clone());
                 directories.push(sub.join("versions"));
-                files.push(new_file(sub.join("script.sql.tmpl"), template.script));
+                files.push(new_file(
+                    sub.join(crate::project::TEMPLATE_FILE),
+                    template.script,
+                ));
                 files.push(new_file(
                     sub.join("README.md"),
                     &readme.replace("{{name}}", name),
@@ -540,20 +546,7 @@ mod tests {
     use crate::config::{Config, ConfigError, ConfigOptions, Environment};
     use std::collections::HashMap;
 
-    const SCRIPT: &str = "-- {message}
---
--- Revision ID: {up_revision}
--- Revises: {down_revision}
--- Create Date: {create_date}
--- Branch Labels: {branch_labels}
--- Depends On: {depends_on}
-
--- aludel:upgrade
-{upgrades}
-
--- aludel:downgrade
-{downgrades}
-";
+    const SCRIPT: &str = crate::script::DEFAULT_TEMPLATE;
 
     fn opts(cwd: &Path) -> InitOptions {
         InitOptions {
@@ -688,29 +681,12 @@ mod tests {
     #[test]
     fn the_generic_config_mentions_every_key() {
         let text = TEMPLATES[0].config;
-        for key in [
-            "script_location",
-            "version_locations",
-            "recursive_version_locations",
-            "file_template",
-            "timezone",
-            "truncate_slug_length",
-            "database_url",
-            "version_table",
-            "version_table_schema",
-            "transaction_per_migration",
-            "lock_timeout",
-            "[autogenerate]",
-            "schema",
-            "shadow_database_url",
-            "compare_type",
-            "compare_server_default",
-            "include_schemas",
-            "exclude_tables",
-            "[hooks]",
-            "post_write",
-            "pre_upgrade",
-        ] {
+        let keys = crate::config::DATABASE_KEYS
+            .iter()
+            .chain(crate::config::AUTOGENERATE_KEYS)
+            .chain(crate::config::HOOKS_KEYS)
+            .chain(&["[autogenerate]", "[hooks]"]);
+        for key in keys {
             assert!(text.contains(key), "{key}");
         }
     }

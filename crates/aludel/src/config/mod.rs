@@ -46,7 +46,7 @@ pub const DEFAULT_LOCK_TIMEOUT: Duration = Duration::from_secs(60);
 /// Top-level tables shared by all databases of a file (or nested per database).
 const SHARED_TABLES: &[&str] = &["autogenerate", "hooks"];
 
-const DATABASE_KEYS: &[&str] = &[
+pub(crate) const DATABASE_KEYS: &[&str] = &[
     "script_location",
     "version_locations",
     "recursive_version_locations",
@@ -61,7 +61,7 @@ const DATABASE_KEYS: &[&str] = &[
     "autogenerate",
     "hooks",
 ];
-const AUTOGENERATE_KEYS: &[&str] = &[
+pub(crate) const AUTOGENERATE_KEYS: &[&str] = &[
     "schema",
     "shadow_database_url",
     "compare_type",
@@ -69,7 +69,7 @@ const AUTOGENERATE_KEYS: &[&str] = &[
     "include_schemas",
     "exclude_tables",
 ];
-const HOOKS_KEYS: &[&str] = &["post_write", "pre_upgrade"];
+pub(crate) const HOOKS_KEYS: &[&str] = &["post_write", "pre_upgrade"];
 
 /// What the command line and the caller contribute to loading.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]

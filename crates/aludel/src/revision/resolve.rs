@@ -112,7 +112,7 @@ pub fn parse_relative(s: &str) -> Option<Relative<'_>> {
     candidates.push((None, s));
     for (label, rest) in candidates {
         if let Some((symbol, relative)) = match_symbol_relative(rest) {
-            let steps = parse_saturating(relative);
+            let steps = python_int(relative).unwrap_or(0);
             return Some(Relative {
                 branch_label: label,
                 symbol,
@@ -122,21 +122,6 @@ pub fn parse_relative(s: &str) -> Option<Relative<'_>> {
         }
     }
     None
-}
-
-fn parse_saturating(relative: &str) -> i64 {
-    let negative = relative.starts_with('-');
-    let mut value: i64 = 0;
-    for c in relative[1..].chars() {
-        value = value
-            .saturating_mul(10)
-            .saturating_add(i64::from(c.to_digit(10).unwrap_or(0) as u8));
-    }
-    if negative {
-        -value
-    } else {
-        value
-    }
 }
 
 /// Python's `int(s)` for the forms that matter here: optional sign, digits, `_`
@@ -282,23 +267,17 @@ impl RevisionMap {
         let revision = match self.lookup(resolved_id) {
             Some(r) => r,
             None => {
-                let mut candidates: Vec<RevIdx> = Vec::new();
-                let mut names: Vec<&str> = Vec::new();
-                for (key, idx) in self.keys_in_order() {
-                    if key.chars().count() > 3 && key.starts_with(resolved_id) {
-                        candidates.push(*idx);
-                        names.push(key);
-                    }
-                }
-                if let (Some(b), Some(branch)) = (branch_rev, check_branch) {
-                    let _ = branch;
-                    let lineage = self.lineage_set(&[b], false);
-                    let keep: Vec<bool> = candidates.iter().map(|&c| lineage[c]).collect();
-                    let mut k = keep.iter();
-                    candidates.retain(|_| *k.next().unwrap_or(&false));
-                    let mut k = keep.iter();
-                    names.retain(|_| *k.next().unwrap_or(&false));
-                }
+                let lineage = branch_rev.map(|b| self.lineage_set(&[b], false));
+                let (candidates, names): (Vec<RevIdx>, Vec<&str>) = self
+                    .keys_in_order()
+                    .iter()
+                    .filter(|(key, idx)| {
+                        key.chars().count() > 3
+                            && key.starts_with(resolved_id)
+                            && lineage.as_ref().is_none_or(|l| l[*idx])
+                    })
+                    .map(|(key, idx)| (*idx, key.as_str()))
+                    .unzip();
                 match candidates.len() {
                     0 => {
                         let hint = if resolved_id.chars().count() < 4 {
