@@ -110,9 +110,9 @@ impl MigrationFailure {
         }
         let mut out = format!("database error {}", self.db);
         if let Some(hint) = &self.db.hint {
-            out.push_str(&format!("\n  database hint: {hint}"));
+            out.push_str(&format!("\ndatabase hint: {hint}"));
         }
-        out.push_str(&format!("\n  statement: {statement}"));
+        out.push_str(&format!("\nstatement: {statement}"));
         out
     }
 
@@ -124,7 +124,7 @@ impl MigrationFailure {
         };
         if self.rolled_back {
             format!(
-                "this step was rolled back and the steps before it are committed; the version table is {rows}. Fix the statement, then run the command again"
+                "this step was rolled back; the version table is {rows}. Fix the statement, then run the command again"
             )
         } else if self.statement_number > 1 {
             format!(

@@ -181,6 +181,12 @@ pub async fn upgrade(
     let tables = Tables::for_project(project);
     let planner = upgrade_planner(project, &tables, target);
     let options = run_options(project, opts);
+    if !project.config.hooks.pre_upgrade.is_empty() {
+        let rows = read_version_rows(conn, &tables).await?;
+        if !planner(&rows)?.steps.is_empty() {
+            super::hooks::run_pre_upgrade_hooks(project)?;
+        }
+    }
     run_locked(conn, project, &tables, &planner, &options, events, false).await
 }
 

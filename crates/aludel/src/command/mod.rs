@@ -6,6 +6,7 @@
 
 mod edit;
 mod generate;
+mod hooks;
 mod inspect;
 mod migrate;
 
