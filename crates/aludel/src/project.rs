@@ -56,6 +56,27 @@ impl Project {
         Ok(Project { config, files, map })
     }
 
+    /// Opens the project whose `aludel.toml` is in `dir`, with the process environment
+    /// (`DATABASE_URL`, `.env` in `dir`, `${VAR}` expansion), as the CLI does.
+    ///
+    /// ```no_run
+    /// let project = aludel::project::Project::from_dir("./db")?;
+    /// println!("{} revisions", project.files.len());
+    /// # Ok::<(), aludel::Error>(())
+    /// ```
+    pub fn from_dir(dir: impl AsRef<Path>) -> Result<Project> {
+        let cwd = dir.as_ref().to_path_buf();
+        let env = crate::config::Environment::from_process(&cwd)?;
+        let options = crate::config::ConfigOptions {
+            config_path: None,
+            name: None,
+            url: None,
+            x_args: Vec::new(),
+            cwd,
+        };
+        Project::open(Config::load(&options, &env)?)
+    }
+
     pub fn file(&self, idx: RevIdx) -> &RevisionFile {
         &self.files[idx]
     }

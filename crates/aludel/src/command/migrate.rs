@@ -320,6 +320,46 @@ async fn drift(
     Ok(out)
 }
 
+/// Where a database stands against the project, for a health endpoint.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Status {
+    /// The version table's rows.
+    pub current: Vec<String>,
+    /// The heads the project expects (real heads).
+    pub expected: Vec<String>,
+    /// Revisions `upgrade heads` would run, in order.
+    pub pending: Vec<String>,
+    pub up_to_date: bool,
+}
+
+/// Compares the database with the project: what is applied, what is expected, what
+/// `upgrade heads` would run. Reads only.
+///
+/// ```no_run
+/// # async fn health(conn: &mut dyn aludel::dialect::Connection, project: &aludel::project::Project) -> aludel::Result<()> {
+/// let status = aludel::command::status(conn, project).await?;
+/// if !status.up_to_date {
+///     eprintln!("pending: {:?}", status.pending);
+/// }
+/// # Ok(()) }
+/// ```
+pub async fn status(conn: &mut dyn Connection, project: &Project) -> Result<Status> {
+    let tables = Tables::for_project(project);
+    let rows = read_version_rows(conn, &tables).await?;
+    check_rows_known(project, &rows, &tables)?;
+    let pending = upgrade_planner(project, &tables, "heads")(&rows)?
+        .steps
+        .iter()
+        .filter_map(|s| s.revision().map(|r| project.map.id(r).to_string()))
+        .collect::<Vec<_>>();
+    Ok(Status {
+        up_to_date: is_at_heads(project, &rows),
+        expected: project.map.ids(project.map.real_heads()),
+        current: rows,
+        pending,
+    })
+}
+
 /// `current --check-heads`: whether the rows are exactly the real heads (Alembic
 /// compares with the versioned heads, so an effective head always failed: §10 #4).
 pub fn is_at_heads(project: &Project, rows: &[String]) -> bool {

@@ -18,5 +18,6 @@ pub use inspect::{
 };
 pub use migrate::{
     connect, current, downgrade, downgrade_sql, ensure_version, ensure_version_sql, is_at_heads,
-    stamp, stamp_sql, upgrade, upgrade_sql, Current, Drift, MigrateOptions, OfflineOptions,
+    stamp, stamp_sql, status, upgrade, upgrade_sql, Current, Drift, MigrateOptions, OfflineOptions,
+    Status,
 };

@@ -189,6 +189,34 @@ pub async fn connect(
     }
 }
 
+/// A connection taken from an application's existing sqlx pool (it leaves the pool,
+/// which opens a replacement; close it when done).
+pub enum Pool<'a> {
+    Postgres(&'a sqlx::PgPool),
+    MySql(&'a sqlx::MySqlPool),
+    /// With the lock timeout to report (the pool's busy timeout is what waits).
+    Sqlite(&'a sqlx::SqlitePool, Duration),
+}
+
+/// Uses a connection of an existing pool.
+///
+/// ```no_run
+/// # async fn run(pool: sqlx::PgPool) -> Result<(), aludel::Error> {
+/// let mut conn = aludel::dialect::from_pool(aludel::dialect::Pool::Postgres(&pool)).await?;
+/// let project = aludel::project::Project::from_dir(".")?;
+/// let mut events = aludel::runtime::NoEvents;
+/// aludel::command::upgrade(conn.as_mut(), &project, "heads", &Default::default(), &mut events).await?;
+/// conn.close().await;
+/// # Ok(()) }
+/// ```
+pub async fn from_pool(pool: Pool<'_>) -> Result<Box<dyn Connection>, DbError> {
+    Ok(match pool {
+        Pool::Postgres(p) => Box::new(postgres::from_pool(p).await?),
+        Pool::MySql(p) => Box::new(mysql::from_pool(p).await?),
+        Pool::Sqlite(p, timeout) => Box::new(sqlite::from_pool(p, timeout).await?),
+    })
+}
+
 /// `1.5s`, `2m`, as a user wrote it.
 pub(crate) fn humanize(d: Duration) -> String {
     if d.as_millis() % 1000 == 0 {

@@ -71,6 +71,16 @@ pub(crate) async fn connect(
     Ok(MySqlConn { conn, secret })
 }
 
+/// Takes a connection out of an application's pool (the pool opens a replacement).
+pub(crate) async fn from_pool(pool: &sqlx::MySqlPool) -> Result<MySqlConn, DbError> {
+    let conn = pool
+        .acquire()
+        .await
+        .map_err(|e| DbError::from_sqlx(e, None).at_connect())?
+        .detach();
+    Ok(MySqlConn { conn, secret: None })
+}
+
 /// `GET_LOCK` names are limited to 64 characters.
 fn lock_name(name: &str) -> String {
     let full = format!("aludel:{name}");

@@ -76,6 +76,22 @@ pub(crate) async fn connect(
     })
 }
 
+/// Takes a connection out of an application's pool (the pool opens a replacement);
+/// the lock connection is opened with the pool's options.
+pub(crate) async fn from_pool(pool: &sqlx::PgPool) -> Result<PgConn, DbError> {
+    let conn = pool
+        .acquire()
+        .await
+        .map_err(|e| DbError::from_sqlx(e, None).at_connect())?
+        .detach();
+    Ok(PgConn {
+        conn,
+        options: (*pool.connect_options()).clone(),
+        secret: None,
+        lock_conn: None,
+    })
+}
+
 /// The advisory-lock key of a lock name: the first 8 bytes of its SHA-256.
 fn lock_key(name: &str) -> i64 {
     let digest = Sha256::digest(format!("aludel:{name}").as_bytes());

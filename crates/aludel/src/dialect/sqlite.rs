@@ -85,6 +85,25 @@ pub(crate) async fn connect(
     })
 }
 
+/// Takes a connection out of an application's pool (the pool opens a replacement).
+pub(crate) async fn from_pool(
+    pool: &sqlx::SqlitePool,
+    lock_timeout: Duration,
+) -> Result<SqliteConn, DbError> {
+    let options = pool.connect_options();
+    let file = options.get_filename().display().to_string();
+    let conn = pool
+        .acquire()
+        .await
+        .map_err(|e| DbError::from_sqlx(e, None).at_connect())?
+        .detach();
+    Ok(SqliteConn {
+        conn,
+        lock_timeout,
+        file,
+    })
+}
+
 #[async_trait]
 impl Connection for SqliteConn {
     fn sql(&self) -> &'static dyn SqlDialect {
