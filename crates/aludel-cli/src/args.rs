@@ -12,6 +12,11 @@ Examples:
   aludel heads                         list the head revisions
   aludel history -r base:head          list revisions, newest first
   aludel -n analytics history          use the [analytics] table of aludel.toml
+  aludel upgrade head                  apply every revision not applied yet
+  aludel downgrade -1                  revert the last revision
+  aludel current -v                    show where the database is
+  aludel upgrade head --sql            print the SQL instead of running it
+  aludel --wait 30s upgrade head       wait for the database to start (Docker Compose)
   aludel --format json heads           machine-readable output";
 
 #[derive(Debug, Parser)]
@@ -41,6 +46,10 @@ pub struct Cli {
     /// Colour in terminal output
     #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
     pub color: ColorChoice,
+    /// Retry the first connection until the database answers, up to DURATION
+    /// (e.g. `30s`, `2m`): for containers that start together.
+    #[arg(long, value_name = "DURATION", value_parser = parse_wait)]
+    pub wait: Option<std::time::Duration>,
     #[command(subcommand)]
     pub command: Command,
 }
@@ -101,11 +110,55 @@ pub enum Command {
         rev_range: Option<String>,
         #[arg(short = 'v', long)]
         verbose: bool,
+        /// Mark the revisions the database is at with `(current)`.
+        #[arg(short = 'i', long, alias = "indicate_current")]
+        indicate_current: bool,
     },
     /// Show the revision(s) an identifier names
     Show {
         #[arg(allow_hyphen_values = true)]
         rev: String,
+    },
+    /// Apply revisions up to REVISION (`head`, `heads`, an id, `+2`, `label@head`...).
+    Upgrade {
+        #[arg(allow_hyphen_values = true)]
+        revision: String,
+        #[command(flatten)]
+        offline: OfflineArgs,
+    },
+    /// Revert revisions down to REVISION (`-1`, `base`, an id...).
+    Downgrade {
+        #[arg(allow_hyphen_values = true)]
+        revision: String,
+        #[command(flatten)]
+        offline: OfflineArgs,
+        /// Move past revisions that have no downgrade section without running anything.
+        #[arg(long, alias = "allow_irreversible")]
+        allow_irreversible: bool,
+    },
+    /// Show the revisions the database is at.
+    Current {
+        #[arg(short = 'v', long)]
+        verbose: bool,
+        /// Exit 1 unless the database is at every head.
+        #[arg(short = 'c', long, alias = "check_heads")]
+        check_heads: bool,
+    },
+    /// Set the version table to REVISIONS without running any migration.
+    Stamp {
+        #[arg(required = true)]
+        revisions: Vec<String>,
+        #[command(flatten)]
+        offline: OfflineArgs,
+        /// Delete every row of the version table first.
+        #[arg(long)]
+        purge: bool,
+    },
+    /// Create the version table (and the history table) if missing.
+    #[command(alias = "ensure_version")]
+    EnsureVersion {
+        #[command(flatten)]
+        offline: OfflineArgs,
     },
     /// Open the revision file(s) an identifier names in $VISUAL / $EDITOR
     Edit {
@@ -153,4 +206,28 @@ pub struct MergeArgs {
     /// Allow revisions that are not heads
     #[arg(long)]
     pub splice: bool,
+}
+
+/// `--sql` and `--dialect`, shared by the commands that can print their SQL.
+#[derive(Debug, Args)]
+pub struct OfflineArgs {
+    /// Print the SQL script instead of running it (ranges `start:end` allowed).
+    #[arg(long)]
+    pub sql: bool,
+    /// The dialect of the script (default: the database URL's).
+    #[arg(long, value_enum, requires = "sql")]
+    pub dialect: Option<DialectArg>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum DialectArg {
+    #[value(alias = "postgres")]
+    Postgresql,
+    #[value(alias = "mariadb")]
+    Mysql,
+    Sqlite,
+}
+
+fn parse_wait(text: &str) -> Result<std::time::Duration, String> {
+    aludel::config::parse_duration(text)
 }

@@ -2,6 +2,8 @@
 //! their results as text (Alembic's formats) or JSON. No migration logic lives here.
 
 mod args;
+mod db;
+mod progress;
 mod render;
 
 use std::io::IsTerminal;

@@ -12,19 +12,23 @@ use aludel::revision::RevIdx;
 use serde_json::{json, Value};
 
 use crate::args::{Cli, Command, OutputFormat};
+use crate::db;
 
-struct Out {
+pub(crate) struct Out {
     json: bool,
     quiet: bool,
 }
 
 impl Out {
-    fn text(&self, line: &str) {
+    pub(crate) fn text(&self, line: &str) {
         if !self.quiet && !self.json {
             println!("{line}");
         }
     }
-    fn json(&self, doc: Value) {
+    pub(crate) fn is_json(&self) -> bool {
+        self.json
+    }
+    pub(crate) fn json(&self, doc: Value) {
         if self.json {
             println!("{doc}");
         }
@@ -49,7 +53,7 @@ fn open_project(cli: &Cli) -> Result<Project> {
     Project::open(Config::load(&opts, &env)?)
 }
 
-fn revisions_json(project: &Project, revs: &[RevIdx]) -> Vec<Value> {
+pub(crate) fn revisions_json(project: &Project, revs: &[RevIdx]) -> Vec<Value> {
     revs.iter()
         .map(|&r| {
             serde_json::to_value(revision_json(&project.map, r, project.text(r)))
@@ -200,22 +204,65 @@ pub fn run(cli: &Cli) -> Result<()> {
             }
             out.json(json!({"branch_points": docs}));
         }
-        Command::History { rev_range, verbose } => {
+        Command::History {
+            rev_range,
+            verbose,
+            indicate_current,
+        } => {
             let project = open_project(cli)?;
-            let revs = command::history(&project, rev_range.as_deref())?;
+            let uses_current = rev_range
+                .as_deref()
+                .is_some_and(|r| r.split(':').any(|side| side == "current"));
+            let rows = if *indicate_current || uses_current {
+                db::version_rows(cli, &project)?
+            } else {
+                Vec::new()
+            };
+            let revs = if uses_current {
+                command::history_with_current(&project, rev_range.as_deref(), &rows)?
+            } else {
+                command::history(&project, rev_range.as_deref())?
+            };
             for &r in &revs {
-                out.text(&line_or_entry(
-                    &project,
-                    r,
-                    *verbose,
-                    LineOptions::history(),
-                ));
+                let current = *indicate_current && rows.iter().any(|row| row == project.map.id(r));
+                let line = if *verbose {
+                    log_entry(&project.map, r, project.text(r), current)
+                } else {
+                    revision_line(
+                        &project.map,
+                        r,
+                        project.text(r),
+                        LineOptions {
+                            current,
+                            ..LineOptions::history()
+                        },
+                    )
+                };
+                out.text(&line);
             }
-            out.json(json!({"revisions": revisions_json(&project, &revs)}));
+            let mut docs = revisions_json(&project, &revs);
+            if *indicate_current {
+                for (doc, &r) in docs.iter_mut().zip(&revs) {
+                    doc["current"] = json!(rows.iter().any(|row| row == project.map.id(r)));
+                }
+            }
+            out.json(json!({"revisions": docs}));
+        }
+        Command::Upgrade { .. }
+        | Command::Downgrade { .. }
+        | Command::Current { .. }
+        | Command::Stamp { .. }
+        | Command::EnsureVersion { .. } => {
+            let project = open_project(cli)?;
+            db::run(cli, &project, &out)?;
         }
         Command::Show { rev } => {
             let project = open_project(cli)?;
-            let revs = command::show(&project, rev)?;
+            let revs = if rev == "current" {
+                db::current_revisions(cli, &project)?
+            } else {
+                command::show(&project, rev)?
+            };
             for &r in &revs {
                 out.text(&log_entry(&project.map, r, project.text(r), false));
             }
@@ -224,7 +271,19 @@ pub fn run(cli: &Cli) -> Result<()> {
         Command::Edit { rev } => {
             let project = open_project(cli)?;
             let editor = command::editor_from_env();
-            let opened = command::edit(&project, rev, editor.as_deref())?;
+            let opened = if rev == "current" {
+                let revs = db::current_revisions(cli, &project)?;
+                if revs.is_empty() {
+                    return Err(Error::command("No current revisions"));
+                }
+                let mut opened = Vec::new();
+                for id in project.map.ids(&revs) {
+                    opened.extend(command::edit(&project, &id, editor.as_deref())?);
+                }
+                opened
+            } else {
+                command::edit(&project, rev, editor.as_deref())?
+            };
             out.json(json!({"opened": opened.iter().map(|p| p.display().to_string()).collect::<Vec<_>>()}));
         }
     }

@@ -7,9 +7,12 @@
 
 use thiserror::Error;
 
+use std::path::PathBuf;
+
 use crate::config::ConfigError;
+use crate::dialect::DbError;
 use crate::init::InitError;
-use crate::revision::RevisionError;
+use crate::revision::{RevisionError, StepKind};
 use crate::script::ScriptError;
 
 pub type Result<T, E = Error> = std::result::Result<T, E>;
@@ -50,6 +53,91 @@ pub enum Error {
     Init(#[from] InitError),
     #[error("{}", .0.message)]
     Command(CommandError),
+    /// Talking to the database failed (connecting, the lock, aludel's own tables).
+    #[error("{context}: {source}")]
+    Database {
+        context: String,
+        #[source]
+        source: Box<DbError>,
+    },
+    /// A statement of a revision file failed.
+    #[error("{}", .0.headline())]
+    Migration(Box<MigrationFailure>),
+}
+
+/// A statement of a revision file that the database rejected, and where that left
+/// the database.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MigrationFailure {
+    pub kind: StepKind,
+    pub revision: String,
+    pub path: PathBuf,
+    /// 1-based line of the statement in the file.
+    pub line: usize,
+    /// 1-based number of the statement in its section, and how many the section has.
+    pub statement_number: usize,
+    pub statement_count: usize,
+    pub statement: String,
+    pub db: DbError,
+    /// Whether the step ran inside a transaction (and so was rolled back whole).
+    pub rolled_back: bool,
+    /// The version table after the failure.
+    pub version_rows: Vec<String>,
+}
+
+impl MigrationFailure {
+    fn headline(&self) -> String {
+        format!(
+            "{} {} failed at {}:{} (statement {} of {})",
+            match self.kind {
+                StepKind::Upgrade => "upgrade",
+                StepKind::Downgrade => "downgrade",
+                StepKind::Stamp => "stamp",
+            },
+            self.revision,
+            self.path.display(),
+            self.line,
+            self.statement_number,
+            self.statement_count
+        )
+    }
+
+    fn reason(&self) -> String {
+        const LIMIT: usize = 400;
+        let mut statement: String = self.statement.chars().take(LIMIT).collect();
+        if self.statement.chars().count() > LIMIT {
+            statement.push_str(" …");
+        }
+        let mut out = format!("database error {}", self.db);
+        if let Some(hint) = &self.db.hint {
+            out.push_str(&format!("\ndatabase hint: {hint}"));
+        }
+        out.push_str(&format!("\nstatement: {statement}"));
+        out
+    }
+
+    fn hint(&self) -> String {
+        let rows = if self.version_rows.is_empty() {
+            "empty".to_string()
+        } else {
+            format!("at {}", self.version_rows.join(", "))
+        };
+        if self.rolled_back {
+            format!(
+                "this step was rolled back; the version table is {rows}. Fix the statement, then run the command again"
+            )
+        } else if self.statement_number > 1 {
+            format!(
+                "statements 1 to {} of this step ran and stay applied (recorded in the history table); the version table is {rows}. Fix the failing statement, then run the command again: it resumes at statement {}",
+                self.statement_number - 1,
+                self.statement_number
+            )
+        } else {
+            format!(
+                "no statement of this step ran; the version table is {rows}. Fix the statement, then run the command again"
+            )
+        }
+    }
 }
 
 impl From<CommandError> for Error {
@@ -64,9 +152,10 @@ impl Error {
     }
 
     /// The precise cause where the message is a generic one.
-    pub fn reason(&self) -> Option<&str> {
+    pub fn reason(&self) -> Option<String> {
         match self {
-            Error::Command(c) => c.reason.as_deref(),
+            Error::Command(c) => c.reason.clone(),
+            Error::Migration(m) => Some(m.reason()),
             _ => None,
         }
     }
@@ -78,6 +167,8 @@ impl Error {
             Error::Script(e) => Some(e.hint()),
             Error::Config(e) => e.hint().map(|h| h.to_string()),
             Error::Init(e) => e.hint().map(|h| h.to_string()),
+            Error::Migration(m) => Some(m.hint()),
+            Error::Database { source, .. } => source.hint.clone(),
         }
     }
 }

@@ -6,11 +6,14 @@
 
 pub mod command;
 pub mod config;
+pub mod dialect;
 pub mod display;
 pub mod error;
 pub mod init;
 pub mod project;
 pub mod revision;
+pub mod runtime;
 pub mod script;
+pub mod sql;
 
 pub use error::{Error, Result};

@@ -8,7 +8,6 @@
 //! invalid file, the file is removed, so a failed command leaves nothing behind.
 
 use std::path::{Path, PathBuf};
-use std::process::Command;
 
 use crate::error::{Catch, CommandError, Error, Result};
 use crate::project::{normalize, Project};
@@ -350,40 +349,31 @@ fn verify_rendered(
 
 /// Runs `[hooks] post_write` on the new file; any failure is an error. The file must
 /// still be a valid revision afterwards.
+use super::hooks::{run_hook, HookValue};
+
 fn run_post_write_hooks(project: &Project, path: &Path, rev_id: &str) -> Result<Vec<String>> {
     let mut outputs = Vec::new();
     for hook in &project.config.hooks.post_write {
-        let mut command_line = hook.replace("{path}", "\"$ALUDEL_REVISION_PATH\"");
-        for (k, v) in &project.config.x_args {
-            command_line = command_line.replace(&format!("{{x.{k}}}"), v);
-        }
-        let output = Command::new("sh")
-            .arg("-c")
-            .arg(&command_line)
-            .env("ALUDEL_REVISION_PATH", path)
-            .env("ALUDEL_REVISION", rev_id)
-            .current_dir(project.config.path.parent().unwrap_or(Path::new(".")))
-            .output()
-            .map_err(|e| {
-                CommandError::new(format!("post_write hook '{hook}' could not start: {e}"))
-            })?;
-        let text = format!(
-            "{}{}",
-            String::from_utf8_lossy(&output.stdout),
-            String::from_utf8_lossy(&output.stderr)
-        );
-        if !output.status.success() {
-            return Err(CommandError::new(format!(
-                "post_write hook '{hook}' failed ({})",
-                output.status
-            ))
-            .with_reason(text.trim().to_string())
-            .with_hint(format!(
+        let text = run_hook(
+            project,
+            "post_write",
+            hook,
+            &[
+                HookValue::env(
+                    "{path}",
+                    "ALUDEL_REVISION_PATH",
+                    &path.display().to_string(),
+                ),
+                HookValue::env("", "ALUDEL_REVISION", rev_id),
+            ],
+        )
+        .map_err(|e| match e {
+            Error::Command(c) => Error::Command(c.with_hint(format!(
                 "the new file was removed; fix the hook in {}",
                 project.config.path.display()
-            ))
-            .into());
-        }
+            ))),
+            other => other,
+        })?;
         outputs.push(text);
     }
     if !project.config.hooks.post_write.is_empty() {

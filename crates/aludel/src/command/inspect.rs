@@ -2,7 +2,7 @@
 
 use crate::error::{Catch, CommandError, Result};
 use crate::project::Project;
-use crate::revision::RevIdx;
+use crate::revision::{RevArg, RevIdx};
 
 /// `heads`: versioned heads in load order, or with `resolve_dependencies` the real
 /// heads (effective heads excluded).
@@ -75,6 +75,57 @@ pub fn history(project: &Project, range: Option<&str>) -> Result<Vec<RevIdx>> {
         }
         .map(e)
     })
+}
+
+/// `history -r RANGE` where a side may be `current`: it stands for the database's
+/// rows (`rows`), as in Alembic (no rows: the side's default, `base` or `heads`).
+pub fn history_with_current(
+    project: &Project,
+    range: Option<&str>,
+    rows: &[String],
+) -> Result<Vec<RevIdx>> {
+    let (start, end) = parse_history_range(range)?;
+    let map = &project.map;
+    let catch = |e| {
+        Catch {
+            start: Some(&start),
+            end: Some(&end),
+            ..Default::default()
+        }
+        .map(e)
+    };
+    if end == "current" && !rows.is_empty() {
+        let base = if start == "current" {
+            "base"
+        } else {
+            start.as_str()
+        };
+        let mut all: Vec<RevIdx> = Vec::new();
+        let mut tops: Vec<RevIdx> = Vec::new();
+        for row in rows {
+            all.extend(map.walk_revisions(base, row).map_err(catch)?);
+            tops.extend(map.index_of(row));
+        }
+        all.sort_unstable();
+        all.dedup();
+        return Ok(map.topological_sort(&all, &tops));
+    }
+    let end = if end == "current" {
+        "heads".to_string()
+    } else {
+        end.clone()
+    };
+    if start == "current" && !rows.is_empty() {
+        return map
+            .walk_revisions_from(&RevArg::many(rows), &end)
+            .map_err(catch);
+    }
+    let start = if start == "current" {
+        "base".to_string()
+    } else {
+        start.clone()
+    };
+    map.walk_revisions(&start, &end).map_err(catch)
 }
 
 /// `show REV`: every revision the identifier names (`heads` names several, `base` none).

@@ -2,13 +2,21 @@
 //!
 //! Commands take plain options and return plain values (revision indexes, paths,
 //! plans); they never print. Graph errors are worded here, per command, as Alembic
-//! words them. Commands that need a database live with the runtime.
+//! words them. Commands that need a database (`migrate`) are async and hand plans to the runtime.
 
 mod edit;
 mod generate;
+mod hooks;
 mod inspect;
+mod migrate;
 
 pub use crate::init::{init, list_templates, InitAction, InitOptions, InitReport, TemplateInfo};
 pub use edit::{edit, editor_from_env};
 pub use generate::{merge, revision, GeneratedRevision, MergeOptions, RevisionOptions};
-pub use inspect::{branches, heads, history, parse_history_range, show, BranchPoint};
+pub use inspect::{
+    branches, heads, history, history_with_current, parse_history_range, show, BranchPoint,
+};
+pub use migrate::{
+    connect, current, downgrade, downgrade_sql, ensure_version, ensure_version_sql, is_at_heads,
+    stamp, stamp_sql, upgrade, upgrade_sql, Current, Drift, MigrateOptions, OfflineOptions,
+};

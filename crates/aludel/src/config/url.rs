@@ -333,6 +333,14 @@ impl DatabaseUrl {
         self.query.as_deref()
     }
 
+    /// The password (decoded), only for removing it from driver messages: never print it.
+    pub(crate) fn password(&self) -> Option<&str> {
+        match &self.location {
+            Location::Server { password, .. } => password.as_deref(),
+            Location::Sqlite { .. } => None,
+        }
+    }
+
     /// Whether the URL carries a password.
     pub fn has_password(&self) -> bool {
         matches!(

@@ -380,15 +380,19 @@ impl RevisionMap {
 
     /// `walk_revisions(base, head)`: what `history -r base:head` lists, newest first.
     pub fn walk_revisions(&self, base: &str, head: &str) -> Result<Vec<RevIdx>, RevisionError> {
+        self.walk_revisions_from(&RevArg::one(base), head)
+    }
+
+    /// [`RevisionMap::walk_revisions`] from several revisions (`history -r current:`
+    /// with several rows).
+    pub fn walk_revisions_from(
+        &self,
+        base: &RevArg,
+        head: &str,
+    ) -> Result<Vec<RevIdx>, RevisionError> {
         let mut warnings = Vec::new();
-        let (needs, targets) = self.collect_upgrade(
-            head,
-            Some(&RevArg::one(base)),
-            true,
-            false,
-            false,
-            &mut warnings,
-        )?;
+        let (needs, targets) =
+            self.collect_upgrade(head, Some(base), true, false, false, &mut warnings)?;
         Ok(self.topological_sort(&needs, &targets))
     }
 

@@ -1,0 +1,226 @@
+//! The database commands of the CLI: builds a tokio runtime, connects, calls the
+//! library's migrate commands and renders their results (text as Alembic prints it,
+//! or JSON). Offline (`--sql`) forms print the library's script to stdout.
+
+use std::future::Future;
+use std::io::IsTerminal;
+
+use aludel::command::{self, MigrateOptions, OfflineOptions};
+use aludel::config::Dialect;
+use aludel::dialect::Connection;
+use aludel::display::{log_entry, revision_line, LineOptions};
+use aludel::error::{CommandError, Error, Result};
+use aludel::project::Project;
+use aludel::revision::RevIdx;
+use aludel::runtime::RunReport;
+use serde_json::json;
+
+use crate::args::{Cli, Command, DialectArg, OfflineArgs};
+use crate::progress::Progress;
+use crate::render::{revisions_json, Out};
+
+fn block_on<F: Future>(future: F) -> Result<F::Output> {
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| Error::command(format!("Cannot start the async runtime: {e}")))?;
+    Ok(runtime.block_on(future))
+}
+
+/// Connects, runs `work`, and closes the connection whatever happened.
+fn with_connection<T>(
+    cli: &Cli,
+    project: &Project,
+    work: impl AsyncFnOnce(&mut dyn Connection) -> Result<T>,
+) -> Result<T> {
+    block_on(async {
+        let mut conn = command::connect(project, cli.wait).await?;
+        let result = work(conn.as_mut()).await;
+        conn.close().await;
+        result
+    })?
+}
+
+/// The version table's rows (for `history -i` and `-r current:`).
+pub fn version_rows(cli: &Cli, project: &Project) -> Result<Vec<String>> {
+    with_connection(cli, project, async |conn| {
+        Ok(command::current(conn, project).await?.rows)
+    })
+}
+
+/// The revisions `current` names (for `show current`, `edit current`).
+pub fn current_revisions(cli: &Cli, project: &Project) -> Result<Vec<RevIdx>> {
+    with_connection(cli, project, async |conn| {
+        let rows = command::current(conn, project).await?.rows;
+        Ok(rows
+            .iter()
+            .filter_map(|r| project.map.index_of(r))
+            .collect())
+    })
+}
+
+fn offline_options(args: &OfflineArgs) -> OfflineOptions {
+    OfflineOptions {
+        dialect: args.dialect.map(|d| match d {
+            DialectArg::Postgresql => Dialect::Postgres,
+            DialectArg::Mysql => Dialect::MySql,
+            DialectArg::Sqlite => Dialect::Sqlite,
+        }),
+    }
+}
+
+fn print_script(out: &Out, script: &str) {
+    if out.is_json() {
+        out.json(json!({ "sql": script }));
+    } else {
+        print!("{script}");
+    }
+}
+
+fn report_run(out: &Out, report: &RunReport) {
+    for w in &report.warnings {
+        eprintln!("warning: {w}");
+    }
+    out.json(serde_json::to_value(report).unwrap_or_default());
+}
+
+/// `upgrade`, `downgrade`, `current`, `stamp`, `ensure-version`.
+pub fn run(cli: &Cli, project: &Project, out: &Out) -> Result<()> {
+    let mut progress = Progress {
+        terminal: std::io::stderr().is_terminal(),
+        quiet: cli.quiet || out.is_json(),
+    };
+    match &cli.command {
+        Command::Upgrade { revision, offline } => {
+            let opts = MigrateOptions::default();
+            if offline.sql {
+                let script =
+                    command::upgrade_sql(project, revision, &opts, &offline_options(offline))?;
+                print_script(out, &script);
+                return Ok(());
+            }
+            let report = with_connection(cli, project, async |conn| {
+                command::upgrade(conn, project, revision, &opts, &mut progress).await
+            })?;
+            report_run(out, &report);
+        }
+        Command::Downgrade {
+            revision,
+            offline,
+            allow_irreversible,
+        } => {
+            let opts = MigrateOptions {
+                allow_irreversible: *allow_irreversible,
+            };
+            if offline.sql {
+                let script =
+                    command::downgrade_sql(project, revision, &opts, &offline_options(offline))?;
+                print_script(out, &script);
+                return Ok(());
+            }
+            let report = with_connection(cli, project, async |conn| {
+                command::downgrade(conn, project, revision, &opts, &mut progress).await
+            })?;
+            report_run(out, &report);
+        }
+        Command::Stamp {
+            revisions,
+            offline,
+            purge,
+        } => {
+            if offline.sql {
+                let script =
+                    command::stamp_sql(project, revisions, *purge, &offline_options(offline))?;
+                print_script(out, &script);
+                return Ok(());
+            }
+            let report = with_connection(cli, project, async |conn| {
+                command::stamp(conn, project, revisions, *purge, &mut progress).await
+            })?;
+            report_run(out, &report);
+        }
+        Command::EnsureVersion { offline } => {
+            if offline.sql {
+                let script = command::ensure_version_sql(project, &offline_options(offline))?;
+                print_script(out, &script);
+                return Ok(());
+            }
+            let created = with_connection(cli, project, async |conn| {
+                command::ensure_version(conn, project).await
+            })?;
+            out.json(json!({ "created": created, "version_table": project.config.version_table }));
+        }
+        Command::Current {
+            verbose,
+            check_heads,
+        } => current(cli, project, out, *verbose, *check_heads)?,
+        _ => unreachable!("db::run is only called for database commands"),
+    }
+    Ok(())
+}
+
+fn current(
+    cli: &Cli,
+    project: &Project,
+    out: &Out,
+    verbose: bool,
+    check_heads: bool,
+) -> Result<()> {
+    let current = with_connection(cli, project, async |conn| {
+        command::current(conn, project).await
+    })?;
+    if verbose {
+        let url = project.config.database_url()?;
+        out.text(&format!("Current revision(s) for {}:", url.masked()));
+    }
+    for &r in &current.current {
+        let line = if verbose {
+            log_entry(&project.map, r, project.text(r), false)
+        } else {
+            revision_line(
+                &project.map,
+                r,
+                project.text(r),
+                LineOptions {
+                    tree_indicators: true,
+                    ..Default::default()
+                },
+            )
+        };
+        out.text(&line);
+    }
+    if verbose || !current.drift.is_empty() {
+        for d in &current.drift {
+            let line = format!(
+                "warning: revision {} changed since it was applied ({})",
+                d.revision, d.path
+            );
+            if out.is_json() {
+                continue;
+            }
+            eprintln!("{line}");
+        }
+    }
+    let at_heads = command::is_at_heads(project, &current.rows);
+    out.json(json!({
+        "rows": current.rows,
+        "current": revisions_json(project, &current.current),
+        "at_heads": at_heads,
+        "drift": current.drift,
+    }));
+    if check_heads && !at_heads {
+        return Err(CommandError::new("Database is not on all head revisions")
+            .with_reason(format!(
+                "the database is at {}; the heads are {}",
+                if current.rows.is_empty() {
+                    "no revision".to_string()
+                } else {
+                    current.rows.join(", ")
+                },
+                project.map.ids(project.map.real_heads()).join(", ")
+            ))
+            .with_hint("run 'aludel upgrade heads'")
+            .into());
+    }
+    Ok(())
+}

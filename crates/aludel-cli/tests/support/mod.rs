@@ -1,0 +1,286 @@
+//! Shared set-up of the database tests: a scratch project with revision files, the
+//! `aludel` binary run against it, and a fresh database per test on every dialect
+//! (a SQLite file always; PostgreSQL and MariaDB from `aludel-testdb`).
+
+#![allow(dead_code)]
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+use aludel_testdb::{Server, TestDb};
+use tempfile::TempDir;
+
+/// A fresh database of one dialect.
+pub enum Db {
+    Sqlite { _dir: TempDir, path: PathBuf },
+    Server(TestDb),
+}
+
+impl Db {
+    pub fn sqlite() -> Db {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let path = dir.path().join("test.db");
+        Db::Sqlite { _dir: dir, path }
+    }
+
+    pub fn server(server: Server) -> Option<Db> {
+        TestDb::create(server).map(Db::Server)
+    }
+
+    /// SQLite plus every server that is available (all of them in CI).
+    pub fn all() -> Vec<Db> {
+        let mut out = vec![Db::sqlite()];
+        for server in [Server::Postgres, Server::MySql] {
+            out.extend(Db::server(server));
+        }
+        out
+    }
+
+    pub fn dialect(&self) -> &'static str {
+        match self {
+            Db::Sqlite { .. } => "sqlite",
+            Db::Server(db) => match db.server() {
+                Server::Postgres => "postgresql",
+                Server::MySql => "mysql",
+            },
+        }
+    }
+
+    pub fn is_mysql(&self) -> bool {
+        self.dialect() == "mysql"
+    }
+
+    pub fn url(&self) -> String {
+        match self {
+            Db::Sqlite { path, .. } => format!("sqlite:///{}", path.display()),
+            Db::Server(db) => db.url().to_string(),
+        }
+    }
+
+    pub fn query(&self, sql: &str) -> Vec<Vec<Option<String>>> {
+        match self {
+            Db::Sqlite { path, .. } => sqlite_query(path, sql),
+            Db::Server(db) => db.query(sql),
+        }
+    }
+
+    /// The first column of every row, sorted.
+    pub fn column(&self, sql: &str) -> Vec<String> {
+        let mut v: Vec<String> = self
+            .query(sql)
+            .into_iter()
+            .map(|r| r.into_iter().next().flatten().unwrap_or_default())
+            .collect();
+        v.sort();
+        v
+    }
+
+    pub fn version_rows(&self) -> Vec<String> {
+        self.version_rows_of("aludel_version")
+    }
+
+    pub fn version_rows_of(&self, table: &str) -> Vec<String> {
+        self.column(&format!("SELECT version_num FROM {table}"))
+    }
+
+    /// Tables of the database, sorted, aludel's own excluded.
+    pub fn user_tables(&self) -> Vec<String> {
+        let all = match self {
+            Db::Sqlite { .. } => self.column(
+                "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'",
+            ),
+            Db::Server(db) => db.tables(),
+        };
+        all.into_iter()
+            .filter(|t| !t.starts_with("aludel_"))
+            .collect()
+    }
+
+    /// Whether a table exists (aludel's own included).
+    pub fn has_table(&self, name: &str) -> bool {
+        match self {
+            Db::Sqlite { .. } => !self
+                .column(&format!(
+                    "SELECT name FROM sqlite_master WHERE name = '{name}'"
+                ))
+                .is_empty(),
+            Db::Server(db) => db.tables().iter().any(|t| t == name),
+        }
+    }
+
+    /// `(revision, direction, success)` of every history row, oldest first.
+    pub fn history(&self) -> Vec<(String, String, Option<String>)> {
+        self.query("SELECT revision, direction, success FROM aludel_history ORDER BY id")
+            .into_iter()
+            .map(|r| {
+                (
+                    r[0].clone().unwrap_or_default(),
+                    r[1].clone().unwrap_or_default(),
+                    r[2].clone().map(|s| normalize_bool(&s)),
+                )
+            })
+            .collect()
+    }
+}
+
+fn normalize_bool(s: &str) -> String {
+    match s {
+        "1" | "t" | "true" | "TRUE" => "true".into(),
+        "0" | "f" | "false" | "FALSE" => "false".into(),
+        other => other.into(),
+    }
+}
+
+fn sqlite_query(path: &Path, sql: &str) -> Vec<Vec<Option<String>>> {
+    use sqlx::{ConnectOptions, Row};
+    let path = path.to_path_buf();
+    let sql = sql.to_string();
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("runtime");
+    runtime.block_on(async move {
+        let mut conn = sqlx::sqlite::SqliteConnectOptions::new()
+            .filename(&path)
+            .connect()
+            .await
+            .expect("open sqlite");
+        let rows = sqlx::raw_sql(sqlx::AssertSqlSafe(sql))
+            .fetch_all(&mut conn)
+            .await
+            .expect("sqlite query");
+        rows.iter()
+            .map(|row| {
+                (0..row.len())
+                    .map(|i| row.try_get_unchecked::<Option<String>, usize>(i).unwrap())
+                    .collect()
+            })
+            .collect()
+    })
+}
+
+/// A project folder with an aludel.toml and revision files.
+pub struct Project {
+    pub dir: TempDir,
+}
+
+impl Project {
+    /// `extra` is appended to the `[aludel]` table.
+    pub fn new(extra: &str) -> Project {
+        let dir = tempfile::tempdir().expect("temp dir");
+        std::fs::create_dir_all(dir.path().join("migrations/versions")).unwrap();
+        std::fs::write(
+            dir.path().join("aludel.toml"),
+            format!(
+                "[aludel]\nscript_location = \"migrations\"\nlock_timeout = \"60s\"\n{extra}\n"
+            ),
+        )
+        .unwrap();
+        Project { dir }
+    }
+
+    pub fn path(&self) -> &Path {
+        self.dir.path()
+    }
+
+    /// Writes a revision file `NNN_<id>.sql` (`order` sets the load order).
+    pub fn rev(
+        &self,
+        order: usize,
+        id: &str,
+        down: &[&str],
+        upgrade: &str,
+        downgrade: &str,
+    ) -> PathBuf {
+        self.rev_full(order, id, down, &[], &[], upgrade, downgrade)
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    pub fn rev_full(
+        &self,
+        order: usize,
+        id: &str,
+        down: &[&str],
+        labels: &[&str],
+        depends: &[&str],
+        upgrade: &str,
+        downgrade: &str,
+    ) -> PathBuf {
+        let mut text = format!(
+            "-- revision {id}\n--\n-- Revision ID: {id}\n-- Revises: {}\n-- Create Date: 2026-11-21 10:00:00+00:00\n",
+            down.join(", ")
+        );
+        if !labels.is_empty() {
+            text.push_str(&format!("-- Branch Labels: {}\n", labels.join(", ")));
+        }
+        if !depends.is_empty() {
+            text.push_str(&format!("-- Depends On: {}\n", depends.join(", ")));
+        }
+        text.push_str(&format!(
+            "\n-- aludel:upgrade\n{upgrade}\n\n-- aludel:downgrade\n{downgrade}\n"
+        ));
+        let path = self
+            .path()
+            .join(format!("migrations/versions/{order:04}_{id}.sql"));
+        std::fs::write(&path, text).unwrap();
+        path
+    }
+
+    pub fn command(&self, db: &Db, args: &[&str]) -> Command {
+        let mut cmd = Command::new(env!("CARGO_BIN_EXE_aludel"));
+        cmd.current_dir(self.path())
+            .env_remove("DATABASE_URL")
+            .env_remove("ALUDEL_CONFIG")
+            .arg("--url")
+            .arg(db.url())
+            .args(args);
+        cmd
+    }
+
+    pub fn run(&self, db: &Db, args: &[&str]) -> Output {
+        self.command(db, args).output().expect("run aludel")
+    }
+
+    /// Runs and asserts success; returns stdout.
+    pub fn ok(&self, db: &Db, args: &[&str]) -> String {
+        let out = self.run(db, args);
+        assert!(
+            out.status.success(),
+            "[{}] aludel {:?} failed:\n{}{}",
+            db.dialect(),
+            args,
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    }
+
+    /// Runs and asserts exit 1; returns stderr.
+    pub fn fails(&self, db: &Db, args: &[&str]) -> String {
+        let out = self.run(db, args);
+        assert_eq!(
+            out.status.code(),
+            Some(1),
+            "[{}] aludel {:?} should fail:\n{}{}",
+            db.dialect(),
+            args,
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8_lossy(&out.stderr).into_owned()
+    }
+}
+
+/// `CREATE TABLE name (id INTEGER PRIMARY KEY)` / its drop.
+pub fn create(name: &str) -> String {
+    format!("CREATE TABLE {name} (id INTEGER PRIMARY KEY);")
+}
+pub fn drop(name: &str) -> String {
+    format!("DROP TABLE {name};")
+}
+
+pub fn strings(v: &[&str]) -> Vec<String> {
+    let mut v: Vec<String> = v.iter().map(|s| s.to_string()).collect();
+    v.sort();
+    v
+}

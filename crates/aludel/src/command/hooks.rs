@@ -1,0 +1,103 @@
+//! `[hooks]` commands: shell command lines from aludel.toml with `{placeholders}`.
+//!
+//! A placeholder is replaced by a quoted reference to an environment variable that
+//! holds its value (never the value itself), so paths and URLs with spaces or quotes
+//! stay one argument and a password does not appear on a command line. `{x.key}` is
+//! replaced by the `-x key=value` text as given. A hook that cannot start or exits
+//! non-zero is an error carrying its output.
+
+use std::path::Path;
+use std::process::Command;
+
+use crate::error::{CommandError, Result};
+use crate::project::Project;
+
+/// A value a hook can use: as `{placeholder}` in its text and as an environment variable.
+pub(crate) struct HookValue<'a> {
+    placeholder: &'a str,
+    env: &'a str,
+    value: String,
+}
+
+impl<'a> HookValue<'a> {
+    /// `placeholder` may be empty for a value given only through the environment.
+    pub(crate) fn env(placeholder: &'a str, env: &'a str, value: &str) -> Self {
+        HookValue {
+            placeholder,
+            env,
+            value: value.to_string(),
+        }
+    }
+}
+
+/// Runs one hook in the directory of aludel.toml; returns its stdout and stderr.
+pub(crate) fn run_hook(
+    project: &Project,
+    kind: &str,
+    hook: &str,
+    values: &[HookValue<'_>],
+) -> Result<String> {
+    let mut command_line = hook.to_string();
+    for v in values.iter().filter(|v| !v.placeholder.is_empty()) {
+        command_line = command_line.replace(v.placeholder, &format!("\"${}\"", v.env));
+    }
+    for (k, v) in &project.config.x_args {
+        command_line = command_line.replace(&format!("{{x.{k}}}"), v);
+    }
+    let mut command = Command::new("sh");
+    command
+        .arg("-c")
+        .arg(&command_line)
+        .current_dir(project.config.path.parent().unwrap_or(Path::new(".")));
+    for v in values {
+        command.env(v.env, &v.value);
+    }
+    let output = command
+        .output()
+        .map_err(|e| CommandError::new(format!("{kind} hook '{hook}' could not start: {e}")))?;
+    let text = format!(
+        "{}{}",
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    );
+    if !output.status.success() {
+        return Err(
+            CommandError::new(format!("{kind} hook '{hook}' failed ({})", output.status))
+                .with_reason(text.trim().to_string())
+                .into(),
+        );
+    }
+    Ok(text)
+}
+
+/// Runs `[hooks] pre_upgrade` (before an upgrade that has steps to run). `{url}` is
+/// the database URL (with its password, through the environment only), `{database}`
+/// the database name or SQLite file, `{timestamp}` the UTC time as `YYYYmmdd_HHMMSS`.
+pub(crate) fn run_pre_upgrade_hooks(project: &Project) -> Result<Vec<String>> {
+    let hooks = &project.config.hooks.pre_upgrade;
+    if hooks.is_empty() {
+        return Ok(Vec::new());
+    }
+    let url = project.config.database_url()?;
+    let timestamp = chrono::Utc::now().format("%Y%m%d_%H%M%S").to_string();
+    let values = [
+        HookValue::env("{url}", "ALUDEL_DATABASE_URL", &url.connection_string()),
+        HookValue::env(
+            "{database}",
+            "ALUDEL_DATABASE",
+            url.database().unwrap_or(""),
+        ),
+        HookValue::env("{timestamp}", "ALUDEL_TIMESTAMP", &timestamp),
+    ];
+    hooks
+        .iter()
+        .map(|hook| {
+            run_hook(project, "pre_upgrade", hook, &values).map_err(|e| match e {
+                crate::Error::Command(c) => crate::Error::Command(
+                    c.with_hint("nothing was upgraded; fix the hook or the tool it runs"),
+                ),
+                other => other,
+            })
+        })
+        .collect()
+}

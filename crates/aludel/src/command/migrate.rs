@@ -1,0 +1,477 @@
+//! The commands that need a database: `upgrade`, `downgrade`, `stamp`, `current`,
+//! `ensure-version`, and their offline (`--sql`) forms.
+//!
+//! Each online command takes the migration lock first (when it writes), reads the
+//! version table, plans with [`crate::revision`] and hands the plan to
+//! [`crate::runtime`]. Offline forms plan from the range's start instead of a database
+//! and render the same prepared steps as a script. Graph errors are worded as
+//! Alembic's commands word them.
+
+use std::time::Duration;
+
+use crate::config::Dialect;
+use crate::dialect::{connect as connect_db, sql_dialect, ConnectOptions, Connection};
+use crate::error::{Catch, CommandError, Error, Result};
+use crate::project::Project;
+use crate::revision::{Plan, RevIdx};
+use crate::runtime::online::{self, db_error, ensure_tables, read_version_rows};
+use crate::runtime::{offline, prepare_steps, Events, RunOptions, RunReport, Tables};
+
+/// Connects to the project's database (`--url`, `DATABASE_URL` or `database_url`).
+/// `wait` retries while the server does not answer yet.
+pub async fn connect(project: &Project, wait: Option<Duration>) -> Result<Box<dyn Connection>> {
+    let url = project.config.database_url()?;
+    let options = ConnectOptions {
+        wait,
+        lock_timeout: project.config.lock_timeout,
+    };
+    connect_db(&url, &options)
+        .await
+        .map_err(db_error(format!("cannot connect to {}", url.masked())))
+}
+
+/// Options of `upgrade` and `downgrade`.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct MigrateOptions {
+    /// Downgrade through revisions without a downgrade section.
+    pub allow_irreversible: bool,
+}
+
+fn run_options(project: &Project, opts: &MigrateOptions) -> RunOptions {
+    RunOptions {
+        transaction_per_migration: project.config.transaction_per_migration,
+        allow_irreversible: opts.allow_irreversible,
+    }
+}
+
+/// The name of the migration lock: one per version table of a database.
+fn lock_name(project: &Project) -> String {
+    let db = project
+        .config
+        .database_url()
+        .ok()
+        .and_then(|u| u.database().map(str::to_string))
+        .unwrap_or_default();
+    let schema = project
+        .config
+        .version_table_schema
+        .as_deref()
+        .map(|s| format!("{s}."))
+        .unwrap_or_default();
+    format!("{db}/{schema}{}", project.config.version_table)
+}
+
+/// Checks that every version-table row names a known revision (the error says how
+/// to repair the table otherwise).
+fn check_rows_known(project: &Project, rows: &[String], tables: &Tables) -> Result<()> {
+    for row in rows {
+        if project.map.index_of(row).is_none() {
+            return Err(CommandError::new(format!(
+                "Can't locate revision identified by '{row}'"
+            ))
+            .with_reason(format!(
+                "the version table {} holds '{row}', which no revision file defines",
+                tables.version.name
+            ))
+            .with_hint(
+                "restore that revision file, or reset the table with 'aludel stamp --purge <revision>'",
+            )
+            .into());
+        }
+    }
+    Ok(())
+}
+
+fn no_range(target: &str) -> Result<()> {
+    if target.contains(':') {
+        return Err(CommandError::new("Range revision not allowed")
+            .with_hint("a start:end range is only allowed with --sql")
+            .into());
+    }
+    Ok(())
+}
+
+fn upgrade_planner<'a>(
+    project: &'a Project,
+    tables: &'a Tables,
+    target: &'a str,
+) -> impl Fn(&[String]) -> Result<Plan> + 'a {
+    move |rows: &[String]| {
+        check_rows_known(project, rows, tables)?;
+        project.map.plan_upgrade(rows, target).map_err(|e| {
+            Catch {
+                ancestor: Some(
+                    "Destination {end} is not a valid upgrade target from current head(s)",
+                ),
+                end: Some(target),
+                ..Default::default()
+            }
+            .map(e)
+        })
+    }
+}
+
+fn downgrade_planner<'a>(
+    project: &'a Project,
+    tables: &'a Tables,
+    target: &'a str,
+) -> impl Fn(&[String]) -> Result<Plan> + 'a {
+    move |rows: &[String]| {
+        check_rows_known(project, rows, tables)?;
+        project.map.plan_downgrade(rows, target).map_err(|e| {
+            Catch {
+                ancestor: Some(
+                    "Destination {end} is not a valid downgrade target from current head(s)",
+                ),
+                end: Some(target),
+                ..Default::default()
+            }
+            .map(e)
+        })
+    }
+}
+
+fn stamp_catch() -> Catch<'static> {
+    Catch {
+        multiple_heads: Some("Multiple heads are present; please specify a single target revision"),
+        ..Default::default()
+    }
+}
+
+/// Runs a planner under the lock, creating aludel's tables first.
+async fn run_locked(
+    conn: &mut dyn Connection,
+    project: &Project,
+    tables: &Tables,
+    planner: &dyn Fn(&[String]) -> Result<Plan>,
+    options: &RunOptions,
+    events: &mut dyn Events,
+    purge: bool,
+) -> Result<RunReport> {
+    let name = lock_name(project);
+    conn.lock(&name, project.config.lock_timeout)
+        .await
+        .map_err(db_error("cannot take the migration lock"))?;
+    let result = async {
+        ensure_tables(conn, tables).await?;
+        if purge {
+            let sql = format!("DELETE FROM {}", tables.version.qualified(conn.sql()));
+            conn.execute(&sql)
+                .await
+                .map_err(db_error("emptying the version table"))?;
+        }
+        online::run(conn, project, tables, planner, options, events).await
+    }
+    .await;
+    let unlocked = conn.unlock(&name).await;
+    let report = result?;
+    unlocked.map_err(db_error("releasing the migration lock"))?;
+    Ok(report)
+}
+
+/// `upgrade TARGET`: runs every revision up to TARGET that has not run yet.
+pub async fn upgrade(
+    conn: &mut dyn Connection,
+    project: &Project,
+    target: &str,
+    opts: &MigrateOptions,
+    events: &mut dyn Events,
+) -> Result<RunReport> {
+    no_range(target)?;
+    let tables = Tables::for_project(project);
+    let planner = upgrade_planner(project, &tables, target);
+    let options = run_options(project, opts);
+    if !project.config.hooks.pre_upgrade.is_empty() {
+        let rows = read_version_rows(conn, &tables).await?;
+        if !planner(&rows)?.steps.is_empty() {
+            super::hooks::run_pre_upgrade_hooks(project)?;
+        }
+    }
+    run_locked(conn, project, &tables, &planner, &options, events, false).await
+}
+
+/// `downgrade TARGET`: runs the downgrade sections down to TARGET.
+pub async fn downgrade(
+    conn: &mut dyn Connection,
+    project: &Project,
+    target: &str,
+    opts: &MigrateOptions,
+    events: &mut dyn Events,
+) -> Result<RunReport> {
+    no_range(target)?;
+    let tables = Tables::for_project(project);
+    let planner = downgrade_planner(project, &tables, target);
+    let options = run_options(project, opts);
+    run_locked(conn, project, &tables, &planner, &options, events, false).await
+}
+
+/// `stamp TARGET...`: moves the version table without running anything. `purge`
+/// empties it first (the repair for rows naming unknown revisions).
+pub async fn stamp(
+    conn: &mut dyn Connection,
+    project: &Project,
+    targets: &[String],
+    purge: bool,
+    events: &mut dyn Events,
+) -> Result<RunReport> {
+    let tables = Tables::for_project(project);
+    let planner = |rows: &[String]| {
+        check_rows_known(project, rows, &tables)?;
+        project
+            .map
+            .plan_stamp(rows, targets)
+            .map_err(|e| stamp_catch().map(e))
+    };
+    let options = run_options(project, &MigrateOptions::default());
+    run_locked(conn, project, &tables, &planner, &options, events, purge).await
+}
+
+/// `ensure-version`: creates the version (and history) table if missing. Returns
+/// whether the version table was created.
+pub async fn ensure_version(conn: &mut dyn Connection, project: &Project) -> Result<bool> {
+    let tables = Tables::for_project(project);
+    let name = lock_name(project);
+    conn.lock(&name, project.config.lock_timeout)
+        .await
+        .map_err(db_error("cannot take the migration lock"))?;
+    let result = ensure_tables(conn, &tables).await;
+    let unlocked = conn.unlock(&name).await;
+    let created = result?;
+    unlocked.map_err(db_error("releasing the migration lock"))?;
+    Ok(created)
+}
+
+/// The version table's rows and what they mean.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Current {
+    /// The rows, as stored.
+    pub rows: Vec<String>,
+    /// Alembic's "current" revisions: the rows' applied set reduced to its heads.
+    pub current: Vec<RevIdx>,
+    /// Applied revisions whose upgrade section changed since it ran.
+    pub drift: Vec<Drift>,
+}
+
+/// An applied revision whose file no longer matches what ran.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Drift {
+    pub revision: String,
+    pub path: String,
+    pub applied_checksum: String,
+    pub file_checksum: String,
+}
+
+/// `current`: reads the version table (never creates it).
+pub async fn current(conn: &mut dyn Connection, project: &Project) -> Result<Current> {
+    let tables = Tables::for_project(project);
+    let rows = read_version_rows(conn, &tables).await?;
+    check_rows_known(project, &rows, &tables)?;
+    let current = project.map.get_all_current(&rows)?;
+    let drift = drift(conn, project, &tables, &rows).await?;
+    Ok(Current {
+        rows,
+        current,
+        drift,
+    })
+}
+
+/// Applied revisions (the rows and all their ancestors) whose last successful
+/// upgrade ran a section with a different checksum than the file has now.
+async fn drift(
+    conn: &mut dyn Connection,
+    project: &Project,
+    tables: &Tables,
+    rows: &[String],
+) -> Result<Vec<Drift>> {
+    let history = online::read_history(conn, tables, None).await?;
+    if history.is_empty() {
+        return Ok(Vec::new());
+    }
+    let map = &project.map;
+    let row_idx: Vec<RevIdx> = rows.iter().filter_map(|r| map.index_of(r)).collect();
+    let applied = map.related_set(&row_idx, crate::revision::Edges::ancestors(true));
+    let mut last: std::collections::HashMap<&str, &str> = std::collections::HashMap::new();
+    for h in &history {
+        if h.direction == "upgrade" && h.success == Some(true) {
+            if let Some(sum) = &h.checksum {
+                last.insert(&h.revision, sum);
+            }
+        }
+    }
+    let mut out = Vec::new();
+    for (idx, is_applied) in applied.iter().enumerate() {
+        if !is_applied {
+            continue;
+        }
+        let file = project.file(idx);
+        let Some(applied_sum) = last.get(map.id(idx)) else {
+            continue;
+        };
+        let now = crate::runtime::sha256_hex(&file.upgrade.sql);
+        if *applied_sum != now {
+            out.push(Drift {
+                revision: map.id(idx).to_string(),
+                path: file.path.display().to_string(),
+                applied_checksum: applied_sum.to_string(),
+                file_checksum: now,
+            });
+        }
+    }
+    Ok(out)
+}
+
+/// `current --check-heads`: whether the rows are exactly the real heads (Alembic
+/// compares with the versioned heads, so an effective head always failed: §10 #4).
+pub fn is_at_heads(project: &Project, rows: &[String]) -> bool {
+    let mut heads: Vec<String> = project.map.ids(project.map.real_heads());
+    let mut rows = rows.to_vec();
+    heads.sort();
+    rows.sort();
+    rows.dedup();
+    heads == rows
+}
+
+/// Options of the offline commands.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OfflineOptions {
+    /// The dialect to render (`--dialect`), else the URL's.
+    pub dialect: Option<Dialect>,
+}
+
+fn offline_dialect(project: &Project, opts: &OfflineOptions) -> Result<Dialect> {
+    match opts.dialect {
+        Some(d) => Ok(d),
+        None => Ok(project.config.database_url()?.dialect()),
+    }
+}
+
+/// Splits `start:end` (either side may be empty; an empty start is base: §10 #5).
+fn split_range(range: &str) -> (Option<&str>, &str) {
+    match range.split_once(':') {
+        Some((start, end)) => ((!start.is_empty()).then_some(start), end),
+        None => (None, range),
+    }
+}
+
+/// The rows an offline script starts from: the range's start, resolved.
+fn start_rows(project: &Project, start: Option<&str>) -> Result<Vec<String>> {
+    match start {
+        None | Some("base") => Ok(Vec::new()),
+        Some(s) => {
+            let revs = project.map.resolve_revisions(s).map_err(|e| {
+                Catch {
+                    start: Some(s),
+                    ..Default::default()
+                }
+                .map(e)
+            })?;
+            Ok(project.map.ids(&revs))
+        }
+    }
+}
+
+fn render(project: &Project, dialect: Dialect, plan: &Plan, run: &RunOptions) -> Result<String> {
+    let sql = sql_dialect(dialect);
+    let tables = Tables::for_project(project);
+    let steps = prepare_steps(project, plan, sql, &tables, run)?;
+    Ok(offline::render_script(
+        sql,
+        &tables,
+        &steps,
+        plan.starting_rows.is_empty(),
+        run,
+    ))
+}
+
+/// `upgrade [START:]END --sql`.
+pub fn upgrade_sql(
+    project: &Project,
+    range: &str,
+    opts: &MigrateOptions,
+    offline: &OfflineOptions,
+) -> Result<String> {
+    let dialect = offline_dialect(project, offline)?;
+    let (start, end) = split_range(range);
+    let rows = start_rows(project, start)?;
+    let tables = Tables::for_project(project);
+    let plan = upgrade_planner(project, &tables, end)(&rows)?;
+    render(project, dialect, &plan, &run_options(project, opts))
+}
+
+/// `downgrade START:END --sql` (the range is required, as in Alembic).
+pub fn downgrade_sql(
+    project: &Project,
+    range: &str,
+    opts: &MigrateOptions,
+    offline: &OfflineOptions,
+) -> Result<String> {
+    let Some((start, end)) = range.split_once(':') else {
+        return Err(CommandError::new("downgrade with --sql requires <fromrev>:<torev>").into());
+    };
+    let dialect = offline_dialect(project, offline)?;
+    let rows = start_rows(project, (!start.is_empty()).then_some(start))?;
+    let tables = Tables::for_project(project);
+    let plan = downgrade_planner(project, &tables, end)(&rows)?;
+    render(project, dialect, &plan, &run_options(project, opts))
+}
+
+/// `stamp [START:]TARGET... --sql`.
+pub fn stamp_sql(
+    project: &Project,
+    targets: &[String],
+    purge: bool,
+    offline: &OfflineOptions,
+) -> Result<String> {
+    if purge {
+        return Err(CommandError::new("Can't use --purge with --sql mode").into());
+    }
+    let dialect = offline_dialect(project, offline)?;
+    let mut start: Option<Option<&str>> = None;
+    let mut ends = Vec::with_capacity(targets.len());
+    for t in targets {
+        let (s, e) = split_range(t);
+        let s = if t.contains(':') { s } else { None };
+        match start {
+            Some(prev) if prev != s => {
+                return Err(CommandError::new(
+                    "Stamp operation with --sql only supports a single starting revision at a time",
+                )
+                .into())
+            }
+            _ => start = Some(s),
+        }
+        ends.push(e.to_string());
+    }
+    let rows = start_rows(project, start.flatten())?;
+    let plan = project
+        .map
+        .plan_stamp(&rows, &ends)
+        .map_err(|e| stamp_catch().map(e))?;
+    render(
+        project,
+        dialect,
+        &plan,
+        &run_options(project, &MigrateOptions::default()),
+    )
+}
+
+/// `ensure-version --sql`: the version table's DDL.
+pub fn ensure_version_sql(project: &Project, offline: &OfflineOptions) -> Result<String> {
+    let dialect = offline_dialect(project, offline)?;
+    let plan = Plan::default();
+    render(
+        project,
+        dialect,
+        &plan,
+        &run_options(project, &MigrateOptions::default()),
+    )
+}
+
+impl From<crate::dialect::DbError> for Error {
+    fn from(source: crate::dialect::DbError) -> Self {
+        Error::Database {
+            context: "database error".to_string(),
+            source: Box::new(source),
+        }
+    }
+}

@@ -1,0 +1,204 @@
+//! Everything that differs between databases, behind two traits the rest of aludel
+//! talks to: [`SqlDialect`] (pure: the SQL text of the version and history tables,
+//! quoting, literals, transaction statements; used online and offline alike) and
+//! [`Connection`] (a live connection: execute, query, transactions, the lock).
+//!
+//! One module per database (`postgres`, `mysql`, `sqlite`). No other module may ask
+//! which database it talks to: `runtime` and `command` only call these traits.
+
+mod error;
+mod mysql;
+mod postgres;
+mod raw;
+mod sqlite;
+mod tables;
+
+use std::time::Duration;
+
+use async_trait::async_trait;
+
+pub use self::error::{DbError, DbErrorKind};
+pub use self::tables::{
+    create_version_table, select_history, select_versions, version_change_sql, HistoryRecord,
+    HistoryRow, Outcome, TableRef,
+};
+
+use crate::config::{DatabaseUrl, Dialect};
+
+/// The SQL a database needs from aludel, as text. Pure.
+pub trait SqlDialect: Send + Sync {
+    fn dialect(&self) -> Dialect;
+
+    /// An identifier, quoted only when it must be (as SQLAlchemy prints them).
+    fn quote_ident(&self, ident: &str) -> String;
+
+    /// A string literal (`'it''s'`; MySQL also doubles backslashes).
+    fn string_literal(&self, text: &str) -> String {
+        format!("'{}'", text.replace('\'', "''"))
+    }
+
+    /// Whether an offline script wraps steps in `BEGIN;` / `COMMIT;` (Alembic's
+    /// `transactional_ddl`: PostgreSQL only).
+    fn offline_transactions(&self) -> bool;
+
+    /// Whether DDL inside a transaction rolls back with it (PostgreSQL, SQLite; not
+    /// MySQL/MariaDB, where each DDL statement commits by itself).
+    fn transactional_ddl(&self) -> bool;
+
+    /// The column type of `version_num`.
+    fn version_column_type(&self) -> &'static str {
+        "VARCHAR(255)"
+    }
+
+    /// `CREATE TABLE` of the history table.
+    fn create_history_table(&self, table: &TableRef) -> String;
+
+    /// A boolean literal.
+    fn bool_literal(&self, value: bool) -> &'static str {
+        if value {
+            "TRUE"
+        } else {
+            "FALSE"
+        }
+    }
+}
+
+/// The SQL text of a dialect.
+pub fn sql_dialect(dialect: Dialect) -> &'static dyn SqlDialect {
+    match dialect {
+        Dialect::Postgres => &postgres::PostgresSql,
+        Dialect::MySql => &mysql::MySqlSql,
+        Dialect::Sqlite => &sqlite::SqliteSql,
+    }
+}
+
+/// How long a command holds the migration lock.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LockScope {
+    /// From [`Connection::lock`] to [`Connection::unlock`]: the whole command.
+    Session,
+    /// Only inside each transaction (SQLite: `BEGIN IMMEDIATE`). Another process may
+    /// move the version table between two transactions, so the runtime re-reads it at
+    /// the start of each one.
+    Transaction,
+}
+
+/// Who holds the migration lock, as far as the database can tell.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct LockHolder {
+    pub description: Option<String>,
+}
+
+/// Who runs a migration, for the history table.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct SessionInfo {
+    pub user: Option<String>,
+}
+
+/// A live connection to one database.
+#[async_trait]
+pub trait Connection: Send {
+    fn sql(&self) -> &'static dyn SqlDialect;
+
+    /// Runs one statement; returns the number of rows it changed.
+    async fn execute(&mut self, sql: &str) -> Result<u64, DbError>;
+
+    /// Runs a query and returns the first column of every row as text (NULL as None).
+    async fn query_column(&mut self, sql: &str) -> Result<Vec<Option<String>>, DbError>;
+
+    /// Runs a query and returns every column of every row as text (NULL as None).
+    async fn query_rows(&mut self, sql: &str) -> Result<Vec<Vec<Option<String>>>, DbError>;
+
+    /// Whether a table exists.
+    async fn table_exists(&mut self, table: &TableRef) -> Result<bool, DbError>;
+
+    /// Opens a transaction. With [`LockScope::Transaction`] this also takes the lock,
+    /// waiting up to the lock timeout.
+    async fn begin(&mut self) -> Result<(), DbError>;
+    async fn commit(&mut self) -> Result<(), DbError>;
+    async fn rollback(&mut self) -> Result<(), DbError>;
+
+    fn lock_scope(&self) -> LockScope;
+
+    /// Takes the migration lock named `key`, waiting up to `timeout`. On time-out the
+    /// error names the holder where the database can tell.
+    async fn lock(&mut self, key: &str, timeout: Duration) -> Result<(), DbError>;
+    async fn unlock(&mut self, key: &str) -> Result<(), DbError>;
+
+    async fn session_info(&mut self) -> Result<SessionInfo, DbError>;
+
+    async fn close(self: Box<Self>);
+}
+
+/// How to connect.
+#[derive(Debug, Clone)]
+pub struct ConnectOptions {
+    /// Retry a connection the server refuses (not yet up) for this long.
+    pub wait: Option<Duration>,
+    /// How long to wait for the migration lock (also SQLite's busy timeout).
+    pub lock_timeout: Duration,
+}
+
+impl Default for ConnectOptions {
+    fn default() -> Self {
+        ConnectOptions {
+            wait: None,
+            lock_timeout: Duration::from_secs(60),
+        }
+    }
+}
+
+/// Opens a connection to the database a URL names.
+pub async fn connect(
+    url: &DatabaseUrl,
+    options: &ConnectOptions,
+) -> Result<Box<dyn Connection>, DbError> {
+    let deadline = options.wait.map(|w| tokio::time::Instant::now() + w);
+    loop {
+        let attempt: Result<Box<dyn Connection>, DbError> = match url.dialect() {
+            Dialect::Postgres => postgres::connect(url, options)
+                .await
+                .map(|c| Box::new(c) as Box<dyn Connection>),
+            Dialect::MySql => mysql::connect(url, options)
+                .await
+                .map(|c| Box::new(c) as Box<dyn Connection>),
+            Dialect::Sqlite => sqlite::connect(url, options)
+                .await
+                .map(|c| Box::new(c) as Box<dyn Connection>),
+        };
+        match attempt {
+            Ok(conn) => return Ok(conn),
+            Err(e) if e.kind == DbErrorKind::Unreachable => match deadline {
+                Some(d) if tokio::time::Instant::now() < d => {
+                    tokio::time::sleep(Duration::from_millis(200)).await;
+                }
+                Some(_) => {
+                    return Err(DbError {
+                        message: format!(
+                            "{} (still unreachable after waiting {})",
+                            e.message,
+                            humanize(options.wait.unwrap_or_default())
+                        ),
+                        ..e
+                    })
+                }
+                None => return Err(e),
+            },
+            Err(e) => return Err(e),
+        }
+    }
+}
+
+/// `1.5s`, `2m`, as a user wrote it.
+pub(crate) fn humanize(d: Duration) -> String {
+    if d.as_millis() % 1000 == 0 {
+        let s = d.as_secs();
+        if s % 60 == 0 && s > 0 {
+            format!("{}m", s / 60)
+        } else {
+            format!("{s}s")
+        }
+    } else {
+        format!("{}ms", d.as_millis())
+    }
+}

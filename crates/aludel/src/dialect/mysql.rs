@@ -1,0 +1,176 @@
+//! MySQL and MariaDB: DDL commits by itself (so steps run statement by statement with
+//! recorded progress), no `BEGIN;` in offline scripts, backslash-escaping string
+//! literals, and the migration lock as `GET_LOCK` on the migration connection.
+
+use std::str::FromStr;
+use std::time::Duration;
+
+use async_trait::async_trait;
+use sqlx::mysql::{MySql, MySqlConnectOptions, MySqlConnection};
+use sqlx::{ConnectOptions as _, Connection as _};
+
+use super::tables::{create_history_table, quote_if_needed, HistoryTypes};
+use super::{
+    raw, ConnectOptions, Connection, DbError, LockScope, SessionInfo, SqlDialect, TableRef,
+};
+use crate::config::{DatabaseUrl, Dialect};
+
+pub(crate) struct MySqlSql;
+
+impl SqlDialect for MySqlSql {
+    fn dialect(&self) -> Dialect {
+        Dialect::MySql
+    }
+    fn quote_ident(&self, ident: &str) -> String {
+        quote_if_needed(ident, '`')
+    }
+    fn string_literal(&self, text: &str) -> String {
+        format!("'{}'", text.replace('\\', "\\\\").replace('\'', "''"))
+    }
+    fn offline_transactions(&self) -> bool {
+        false
+    }
+    fn transactional_ddl(&self) -> bool {
+        false
+    }
+    fn create_history_table(&self, table: &TableRef) -> String {
+        create_history_table(
+            self,
+            table,
+            &HistoryTypes {
+                id: "BIGINT NOT NULL AUTO_INCREMENT PRIMARY KEY",
+                timestamp: "DATETIME(6)",
+                boolean: "BOOLEAN",
+                text: "TEXT",
+            },
+        )
+    }
+}
+
+pub(crate) struct MySqlConn {
+    conn: MySqlConnection,
+    secret: Option<String>,
+}
+
+pub(crate) async fn connect(
+    url: &DatabaseUrl,
+    _options: &ConnectOptions,
+) -> Result<MySqlConn, DbError> {
+    let secret = url.password().map(str::to_string);
+    // Leave the session as the mysql client would: no PIPES_AS_CONCAT, the server's
+    // time zone (sqlx changes both by default, which would change what migrations mean).
+    let options = MySqlConnectOptions::from_str(&url.connection_string())
+        .map_err(|e| DbError::from_sqlx(e, secret.as_deref()))?
+        .pipes_as_concat(false)
+        .timezone(None)
+        .disable_statement_logging();
+    let conn = options
+        .connect()
+        .await
+        .map_err(|e| DbError::from_sqlx(e, secret.as_deref()).at_connect())?;
+    Ok(MySqlConn { conn, secret })
+}
+
+/// `GET_LOCK` names are limited to 64 characters.
+fn lock_name(name: &str) -> String {
+    let full = format!("aludel:{name}");
+    full.chars().take(64).collect()
+}
+
+#[async_trait]
+impl Connection for MySqlConn {
+    fn sql(&self) -> &'static dyn SqlDialect {
+        &MySqlSql
+    }
+
+    async fn execute(&mut self, sql: &str) -> Result<u64, DbError> {
+        raw::execute::<MySql>(&mut self.conn, sql, self.secret.as_deref()).await
+    }
+
+    async fn query_column(&mut self, sql: &str) -> Result<Vec<Option<String>>, DbError> {
+        let rows = self.query_rows(sql).await?;
+        Ok(rows
+            .into_iter()
+            .map(|r| r.into_iter().next().flatten())
+            .collect())
+    }
+
+    async fn query_rows(&mut self, sql: &str) -> Result<Vec<Vec<Option<String>>>, DbError> {
+        raw::query_rows::<MySql>(&mut self.conn, sql, self.secret.as_deref()).await
+    }
+
+    async fn table_exists(&mut self, table: &TableRef) -> Result<bool, DbError> {
+        let schema = match &table.schema {
+            Some(s) => MySqlSql.string_literal(s),
+            None => "DATABASE()".to_string(),
+        };
+        let sql = format!(
+            "SELECT COUNT(*) FROM information_schema.TABLES WHERE TABLE_SCHEMA = {schema} AND TABLE_NAME = {}",
+            MySqlSql.string_literal(&table.name)
+        );
+        let count = self.query_column(&sql).await?;
+        Ok(count.into_iter().flatten().next().is_some_and(|c| c != "0"))
+    }
+
+    async fn begin(&mut self) -> Result<(), DbError> {
+        self.execute("BEGIN").await.map(|_| ())
+    }
+    async fn commit(&mut self) -> Result<(), DbError> {
+        self.execute("COMMIT").await.map(|_| ())
+    }
+    async fn rollback(&mut self) -> Result<(), DbError> {
+        self.execute("ROLLBACK").await.map(|_| ())
+    }
+
+    fn lock_scope(&self) -> LockScope {
+        LockScope::Session
+    }
+
+    async fn lock(&mut self, name: &str, timeout: Duration) -> Result<(), DbError> {
+        let lock = MySqlSql.string_literal(&lock_name(name));
+        let seconds = timeout.as_secs_f64();
+        let got = self
+            .query_column(&format!("SELECT GET_LOCK({lock}, {seconds:.3})"))
+            .await?;
+        if got.into_iter().flatten().next().as_deref() == Some("1") {
+            return Ok(());
+        }
+        let holder = self
+            .query_rows(&format!(
+                "SELECT p.ID, p.USER, p.HOST, p.TIME FROM information_schema.PROCESSLIST p \
+                 WHERE p.ID = IS_USED_LOCK({lock})"
+            ))
+            .await
+            .ok()
+            .and_then(|rows| rows.into_iter().next())
+            .map(|row| {
+                let get = |i: usize| row.get(i).cloned().flatten().unwrap_or_else(|| "?".into());
+                format!(
+                    "connection id {}, user {}, client {}, busy for {} s",
+                    get(0),
+                    get(1),
+                    get(2),
+                    get(3)
+                )
+            });
+        Err(DbError::lock_timeout(name, timeout, holder))
+    }
+
+    async fn unlock(&mut self, name: &str) -> Result<(), DbError> {
+        let lock = MySqlSql.string_literal(&lock_name(name));
+        self.query_column(&format!("SELECT RELEASE_LOCK({lock})"))
+            .await
+            .map(|_| ())
+    }
+
+    async fn session_info(&mut self) -> Result<SessionInfo, DbError> {
+        let user = self.query_column("SELECT CURRENT_USER()").await?;
+        Ok(SessionInfo {
+            user: user.into_iter().flatten().next(),
+        })
+    }
+
+    async fn close(self: Box<Self>) {
+        let _ = self.conn.close().await;
+    }
+}

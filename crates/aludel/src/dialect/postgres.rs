@@ -1,0 +1,222 @@
+//! PostgreSQL: transactional DDL, `BEGIN;`/`COMMIT;` in offline scripts, and the
+//! migration lock as a session advisory lock held on a connection of its own (so it
+//! outlives every transaction of the migration connection and dies with the process).
+
+use std::str::FromStr;
+use std::time::Duration;
+
+use async_trait::async_trait;
+use sha2::{Digest, Sha256};
+use sqlx::postgres::{PgConnectOptions, PgConnection, Postgres};
+use sqlx::{ConnectOptions as _, Connection as _};
+
+use super::tables::{create_history_table, quote_if_needed, HistoryTypes};
+use super::{
+    raw, ConnectOptions, Connection, DbError, LockScope, SessionInfo, SqlDialect, TableRef,
+};
+use crate::config::{DatabaseUrl, Dialect};
+
+pub(crate) struct PostgresSql;
+
+impl SqlDialect for PostgresSql {
+    fn dialect(&self) -> Dialect {
+        Dialect::Postgres
+    }
+    fn quote_ident(&self, ident: &str) -> String {
+        quote_if_needed(ident, '"')
+    }
+    fn offline_transactions(&self) -> bool {
+        true
+    }
+    fn transactional_ddl(&self) -> bool {
+        true
+    }
+    fn create_history_table(&self, table: &TableRef) -> String {
+        create_history_table(
+            self,
+            table,
+            &HistoryTypes {
+                id: "BIGSERIAL PRIMARY KEY",
+                timestamp: "TIMESTAMP",
+                boolean: "BOOLEAN",
+                text: "TEXT",
+            },
+        )
+    }
+}
+
+pub(crate) struct PgConn {
+    conn: PgConnection,
+    options: PgConnectOptions,
+    secret: Option<String>,
+    /// The connection that holds the advisory lock, while it is held.
+    lock_conn: Option<PgConnection>,
+}
+
+pub(crate) async fn connect(
+    url: &DatabaseUrl,
+    _options: &ConnectOptions,
+) -> Result<PgConn, DbError> {
+    let secret = url.password().map(str::to_string);
+    let mut options = PgConnectOptions::from_str(&url.connection_string())
+        .map_err(|e| DbError::from_sqlx(e, secret.as_deref()))?
+        .disable_statement_logging();
+    if options.get_application_name().is_none() {
+        options = options.application_name("aludel");
+    }
+    let conn = options
+        .connect()
+        .await
+        .map_err(|e| DbError::from_sqlx(e, secret.as_deref()).at_connect())?;
+    Ok(PgConn {
+        conn,
+        options,
+        secret,
+        lock_conn: None,
+    })
+}
+
+/// The advisory-lock key of a lock name: the first 8 bytes of its SHA-256.
+fn lock_key(name: &str) -> i64 {
+    let digest = Sha256::digest(format!("aludel:{name}").as_bytes());
+    let mut bytes = [0u8; 8];
+    bytes.copy_from_slice(&digest[..8]);
+    i64::from_be_bytes(bytes)
+}
+
+impl PgConn {
+    fn secret(&self) -> Option<&str> {
+        self.secret.as_deref()
+    }
+
+    /// Who holds the advisory lock `key`: pid, application name, client address.
+    async fn lock_holder(&mut self, key: i64) -> Option<String> {
+        let (hi, lo) = ((key as u64 >> 32) as u32, key as u64 as u32);
+        let sql = format!(
+            "SELECT a.pid::text, a.application_name, host(a.client_addr), a.usename::text, \
+             to_char(a.backend_start, 'YYYY-MM-DD HH24:MI:SS') \
+             FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid \
+             WHERE l.locktype = 'advisory' AND l.granted AND l.classid = {hi} \
+             AND l.objid = {lo} AND l.objsubid = 1"
+        );
+        let rows = raw::query_rows::<Postgres>(&mut self.conn, &sql, self.secret.as_deref())
+            .await
+            .ok()?;
+        let row = rows.first()?;
+        let get = |i: usize| row.get(i).cloned().flatten();
+        Some(format!(
+            "PostgreSQL backend pid {}, application '{}', client {}, user {}, connected since {}",
+            get(0).unwrap_or_else(|| "?".into()),
+            get(1).unwrap_or_default(),
+            get(2).unwrap_or_else(|| "local socket".into()),
+            get(3).unwrap_or_else(|| "?".into()),
+            get(4).unwrap_or_else(|| "?".into()),
+        ))
+    }
+}
+
+#[async_trait]
+impl Connection for PgConn {
+    fn sql(&self) -> &'static dyn SqlDialect {
+        &PostgresSql
+    }
+
+    async fn execute(&mut self, sql: &str) -> Result<u64, DbError> {
+        raw::execute::<Postgres>(&mut self.conn, sql, self.secret.as_deref()).await
+    }
+
+    async fn query_column(&mut self, sql: &str) -> Result<Vec<Option<String>>, DbError> {
+        let rows = self.query_rows(sql).await?;
+        Ok(rows
+            .into_iter()
+            .map(|r| r.into_iter().next().flatten())
+            .collect())
+    }
+
+    async fn query_rows(&mut self, sql: &str) -> Result<Vec<Vec<Option<String>>>, DbError> {
+        raw::query_rows::<Postgres>(&mut self.conn, sql, self.secret.as_deref()).await
+    }
+
+    async fn table_exists(&mut self, table: &TableRef) -> Result<bool, DbError> {
+        let name = table.qualified(&PostgresSql);
+        let sql = format!(
+            "SELECT to_regclass({})::text",
+            PostgresSql.string_literal(&name)
+        );
+        Ok(self
+            .query_column(&sql)
+            .await?
+            .into_iter()
+            .flatten()
+            .next()
+            .is_some())
+    }
+
+    async fn begin(&mut self) -> Result<(), DbError> {
+        self.execute("BEGIN").await.map(|_| ())
+    }
+    async fn commit(&mut self) -> Result<(), DbError> {
+        self.execute("COMMIT").await.map(|_| ())
+    }
+    async fn rollback(&mut self) -> Result<(), DbError> {
+        self.execute("ROLLBACK").await.map(|_| ())
+    }
+
+    fn lock_scope(&self) -> LockScope {
+        LockScope::Session
+    }
+
+    async fn lock(&mut self, name: &str, timeout: Duration) -> Result<(), DbError> {
+        let key = lock_key(name);
+        let mut lock_conn = self
+            .options
+            .connect()
+            .await
+            .map_err(|e| DbError::from_sqlx(e, self.secret()).at_connect())?;
+        let try_lock = format!("SELECT pg_try_advisory_lock({key})::text");
+        let deadline = tokio::time::Instant::now() + timeout;
+        loop {
+            let rows =
+                raw::query_rows::<Postgres>(&mut lock_conn, &try_lock, self.secret()).await?;
+            let granted = rows
+                .first()
+                .and_then(|r| r.first().cloned().flatten())
+                .is_some_and(|v| v == "true" || v == "t");
+            if granted {
+                self.lock_conn = Some(lock_conn);
+                return Ok(());
+            }
+            if tokio::time::Instant::now() >= deadline {
+                let holder = self.lock_holder(key).await;
+                let _ = lock_conn.close().await;
+                return Err(DbError::lock_timeout(name, timeout, holder));
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+    }
+
+    async fn unlock(&mut self, name: &str) -> Result<(), DbError> {
+        if let Some(mut conn) = self.lock_conn.take() {
+            let sql = format!("SELECT pg_advisory_unlock({})::text", lock_key(name));
+            let result = raw::query_rows::<Postgres>(&mut conn, &sql, self.secret()).await;
+            let _ = conn.close().await;
+            result?;
+        }
+        Ok(())
+    }
+
+    async fn session_info(&mut self) -> Result<SessionInfo, DbError> {
+        let user = self.query_column("SELECT current_user::text").await?;
+        Ok(SessionInfo {
+            user: user.into_iter().flatten().next(),
+        })
+    }
+
+    async fn close(self: Box<Self>) {
+        let this = *self;
+        if let Some(lock) = this.lock_conn {
+            let _ = lock.close().await;
+        }
+        let _ = this.conn.close().await;
+    }
+}

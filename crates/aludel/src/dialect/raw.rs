@@ -1,0 +1,74 @@
+//! Plain-text statements through sqlx, the same way for every driver: statements go
+//! through each protocol's simple/text path (no prepared statements, which some DDL
+//! refuses) and every value comes back as text. Shared by the dialect modules.
+
+use sqlx::{AssertSqlSafe, ColumnIndex, Database, Decode, Executor, Row};
+
+use super::DbError;
+
+/// The number of rows a statement changed, for every driver's result type.
+pub(crate) trait RowsAffected {
+    fn rows(&self) -> u64;
+}
+
+impl RowsAffected for sqlx::postgres::PgQueryResult {
+    fn rows(&self) -> u64 {
+        self.rows_affected()
+    }
+}
+impl RowsAffected for sqlx::mysql::MySqlQueryResult {
+    fn rows(&self) -> u64 {
+        self.rows_affected()
+    }
+}
+impl RowsAffected for sqlx::sqlite::SqliteQueryResult {
+    fn rows(&self) -> u64 {
+        self.rows_affected()
+    }
+}
+
+/// Runs `sql` as written; returns the rows it changed.
+pub(crate) async fn execute<DB>(
+    conn: &mut DB::Connection,
+    sql: &str,
+    secret: Option<&str>,
+) -> Result<u64, DbError>
+where
+    DB: Database,
+    DB::QueryResult: RowsAffected,
+    for<'c> &'c mut DB::Connection: Executor<'c, Database = DB>,
+{
+    sqlx::raw_sql(AssertSqlSafe(sql.to_string()))
+        .execute(&mut *conn)
+        .await
+        .map(|r| r.rows())
+        .map_err(|e| DbError::from_sqlx(e, secret))
+}
+
+/// Runs a query and returns every value as text (NULL as `None`).
+pub(crate) async fn query_rows<DB>(
+    conn: &mut DB::Connection,
+    sql: &str,
+    secret: Option<&str>,
+) -> Result<Vec<Vec<Option<String>>>, DbError>
+where
+    DB: Database,
+    usize: ColumnIndex<DB::Row>,
+    for<'r> Option<String>: Decode<'r, DB>,
+    for<'c> &'c mut DB::Connection: Executor<'c, Database = DB>,
+{
+    let rows = sqlx::raw_sql(AssertSqlSafe(sql.to_string()))
+        .fetch_all(&mut *conn)
+        .await
+        .map_err(|e| DbError::from_sqlx(e, secret))?;
+    rows.iter()
+        .map(|row| {
+            (0..row.len())
+                .map(|i| {
+                    row.try_get_unchecked::<Option<String>, usize>(i)
+                        .map_err(|e| DbError::from_sqlx(e, secret))
+                })
+                .collect()
+        })
+        .collect()
+}

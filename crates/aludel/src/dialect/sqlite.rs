@@ -1,0 +1,164 @@
+//! SQLite: transactional DDL online, but (as Alembic) no `BEGIN;` in offline scripts;
+//! the migration lock is the write lock of each `BEGIN IMMEDIATE` transaction, waited
+//! for with SQLite's busy timeout. Foreign keys stay off, as in the sqlite3 client and
+//! Alembic (sqlx would turn them on).
+
+use std::time::Duration;
+
+use async_trait::async_trait;
+use sqlx::sqlite::{Sqlite, SqliteConnectOptions, SqliteConnection};
+use sqlx::{ConnectOptions as _, Connection as _};
+
+use super::tables::{create_history_table, quote_if_needed, HistoryTypes};
+use super::{
+    raw, ConnectOptions, Connection, DbError, LockScope, SessionInfo, SqlDialect, TableRef,
+};
+use crate::config::{DatabaseUrl, Dialect, SqliteTarget};
+
+pub(crate) struct SqliteSql;
+
+impl SqlDialect for SqliteSql {
+    fn dialect(&self) -> Dialect {
+        Dialect::Sqlite
+    }
+    fn quote_ident(&self, ident: &str) -> String {
+        quote_if_needed(ident, '"')
+    }
+    fn offline_transactions(&self) -> bool {
+        false
+    }
+    fn transactional_ddl(&self) -> bool {
+        true
+    }
+    fn create_history_table(&self, table: &TableRef) -> String {
+        create_history_table(
+            self,
+            table,
+            &HistoryTypes {
+                id: "INTEGER PRIMARY KEY AUTOINCREMENT",
+                timestamp: "TEXT",
+                boolean: "BOOLEAN",
+                text: "TEXT",
+            },
+        )
+    }
+}
+
+pub(crate) struct SqliteConn {
+    conn: SqliteConnection,
+    lock_timeout: Duration,
+    file: String,
+}
+
+/// SQLITE_BUSY and its extended codes.
+fn is_busy(e: &DbError) -> bool {
+    e.code
+        .as_deref()
+        .and_then(|c| c.parse::<i32>().ok())
+        .is_some_and(|c| c & 0xff == 5)
+}
+
+pub(crate) async fn connect(
+    url: &DatabaseUrl,
+    options: &ConnectOptions,
+) -> Result<SqliteConn, DbError> {
+    let base = SqliteConnectOptions::new()
+        .foreign_keys(false)
+        .busy_timeout(options.lock_timeout)
+        .disable_statement_logging();
+    let (opts, file) = match url.sqlite_target() {
+        Some(SqliteTarget::File(path)) => (
+            base.filename(&path).create_if_missing(true),
+            path.display().to_string(),
+        ),
+        _ => (base.in_memory(true), ":memory:".to_string()),
+    };
+    let conn = opts.connect().await.map_err(|e| {
+        let mut err = DbError::from_sqlx(e, None).at_connect();
+        err.message = format!("cannot open SQLite database {file}: {}", err.message);
+        err
+    })?;
+    Ok(SqliteConn {
+        conn,
+        lock_timeout: options.lock_timeout,
+        file,
+    })
+}
+
+#[async_trait]
+impl Connection for SqliteConn {
+    fn sql(&self) -> &'static dyn SqlDialect {
+        &SqliteSql
+    }
+
+    async fn execute(&mut self, sql: &str) -> Result<u64, DbError> {
+        raw::execute::<Sqlite>(&mut self.conn, sql, None).await
+    }
+
+    async fn query_column(&mut self, sql: &str) -> Result<Vec<Option<String>>, DbError> {
+        let rows = self.query_rows(sql).await?;
+        Ok(rows
+            .into_iter()
+            .map(|r| r.into_iter().next().flatten())
+            .collect())
+    }
+
+    async fn query_rows(&mut self, sql: &str) -> Result<Vec<Vec<Option<String>>>, DbError> {
+        raw::query_rows::<Sqlite>(&mut self.conn, sql, None).await
+    }
+
+    async fn table_exists(&mut self, table: &TableRef) -> Result<bool, DbError> {
+        let master = match &table.schema {
+            Some(s) => format!("{}.sqlite_master", SqliteSql.quote_ident(s)),
+            None => "sqlite_master".to_string(),
+        };
+        let sql = format!(
+            "SELECT count(*) FROM {master} WHERE type = 'table' AND name = {}",
+            SqliteSql.string_literal(&table.name)
+        );
+        let count = self.query_column(&sql).await?;
+        Ok(count.into_iter().flatten().next().is_some_and(|c| c != "0"))
+    }
+
+    async fn begin(&mut self) -> Result<(), DbError> {
+        match self.execute("BEGIN IMMEDIATE").await {
+            Ok(_) => Ok(()),
+            Err(e) if is_busy(&e) => Err(DbError::lock_timeout(
+                &self.file,
+                self.lock_timeout,
+                Some(
+                    "another connection writing to this SQLite file (SQLite cannot say which)"
+                        .into(),
+                ),
+            )),
+            Err(e) => Err(e),
+        }
+    }
+    async fn commit(&mut self) -> Result<(), DbError> {
+        self.execute("COMMIT").await.map(|_| ())
+    }
+    async fn rollback(&mut self) -> Result<(), DbError> {
+        self.execute("ROLLBACK").await.map(|_| ())
+    }
+
+    fn lock_scope(&self) -> LockScope {
+        LockScope::Transaction
+    }
+
+    async fn lock(&mut self, _name: &str, _timeout: Duration) -> Result<(), DbError> {
+        Ok(())
+    }
+    async fn unlock(&mut self, _name: &str) -> Result<(), DbError> {
+        Ok(())
+    }
+
+    async fn session_info(&mut self) -> Result<SessionInfo, DbError> {
+        Ok(SessionInfo {
+            user: std::env::var("USER").ok().filter(|u| !u.is_empty()),
+        })
+    }
+
+    async fn close(self: Box<Self>) {
+        let _ = self.conn.close().await;
+    }
+}
