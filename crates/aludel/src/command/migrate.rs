@@ -91,38 +91,35 @@ fn no_range(target: &str) -> Result<()> {
     Ok(())
 }
 
-fn upgrade_planner<'a>(
-    project: &'a Project,
-    tables: &'a Tables,
-    target: &'a str,
-) -> impl Fn(&[String]) -> Result<Plan> + 'a {
-    move |rows: &[String]| {
-        check_rows_known(project, rows, tables)?;
-        project.map.plan_upgrade(rows, target).map_err(|e| {
-            Catch {
-                ancestor: Some(
-                    "Destination {end} is not a valid upgrade target from current head(s)",
-                ),
-                end: Some(target),
-                ..Default::default()
-            }
-            .map(e)
-        })
-    }
+/// Which way a planner moves.
+#[derive(Clone, Copy)]
+enum Direction {
+    Up,
+    Down,
 }
 
-fn downgrade_planner<'a>(
+/// Plans `upgrade`/`downgrade TARGET` from the rows, with Alembic's wording of errors.
+fn planner<'a>(
     project: &'a Project,
     tables: &'a Tables,
     target: &'a str,
+    direction: Direction,
 ) -> impl Fn(&[String]) -> Result<Plan> + 'a {
     move |rows: &[String]| {
         check_rows_known(project, rows, tables)?;
-        project.map.plan_downgrade(rows, target).map_err(|e| {
+        let (planned, ancestor) = match direction {
+            Direction::Up => (
+                project.map.plan_upgrade(rows, target),
+                "Destination {end} is not a valid upgrade target from current head(s)",
+            ),
+            Direction::Down => (
+                project.map.plan_downgrade(rows, target),
+                "Destination {end} is not a valid downgrade target from current head(s)",
+            ),
+        };
+        planned.map_err(|e| {
             Catch {
-                ancestor: Some(
-                    "Destination {end} is not a valid downgrade target from current head(s)",
-                ),
+                ancestor: Some(ancestor),
                 end: Some(target),
                 ..Default::default()
             }
@@ -179,7 +176,7 @@ pub async fn upgrade(
 ) -> Result<RunReport> {
     no_range(target)?;
     let tables = Tables::for_project(project);
-    let planner = upgrade_planner(project, &tables, target);
+    let planner = planner(project, &tables, target, Direction::Up);
     let options = run_options(project, opts);
     if !project.config.hooks.pre_upgrade.is_empty() {
         let rows = read_version_rows(conn, &tables).await?;
@@ -200,7 +197,7 @@ pub async fn downgrade(
 ) -> Result<RunReport> {
     no_range(target)?;
     let tables = Tables::for_project(project);
-    let planner = downgrade_planner(project, &tables, target);
+    let planner = planner(project, &tables, target, Direction::Down);
     let options = run_options(project, opts);
     run_locked(conn, project, &tables, &planner, &options, events, false).await
 }
@@ -347,7 +344,7 @@ pub async fn status(conn: &mut dyn Connection, project: &Project) -> Result<Stat
     let tables = Tables::for_project(project);
     let rows = read_version_rows(conn, &tables).await?;
     check_rows_known(project, &rows, &tables)?;
-    let pending = upgrade_planner(project, &tables, "heads")(&rows)?
+    let pending = planner(project, &tables, "heads", Direction::Up)(&rows)?
         .steps
         .iter()
         .filter_map(|s| s.revision().map(|r| project.map.id(r).to_string()))
@@ -434,7 +431,7 @@ pub fn upgrade_sql(
     let (start, end) = split_range(range);
     let rows = start_rows(project, start)?;
     let tables = Tables::for_project(project);
-    let plan = upgrade_planner(project, &tables, end)(&rows)?;
+    let plan = planner(project, &tables, end, Direction::Up)(&rows)?;
     render(project, dialect, &plan, &run_options(project, opts))
 }
 
@@ -451,7 +448,7 @@ pub fn downgrade_sql(
     let dialect = offline_dialect(project, offline)?;
     let rows = start_rows(project, (!start.is_empty()).then_some(start))?;
     let tables = Tables::for_project(project);
-    let plan = downgrade_planner(project, &tables, end)(&rows)?;
+    let plan = planner(project, &tables, end, Direction::Down)(&rows)?;
     render(project, dialect, &plan, &run_options(project, opts))
 }
 

@@ -104,7 +104,13 @@ pub trait Connection: Send {
     async fn execute(&mut self, sql: &str) -> Result<u64, DbError>;
 
     /// Runs a query and returns the first column of every row as text (NULL as None).
-    async fn query_column(&mut self, sql: &str) -> Result<Vec<Option<String>>, DbError>;
+    async fn query_column(&mut self, sql: &str) -> Result<Vec<Option<String>>, DbError> {
+        let rows = self.query_rows(sql).await?;
+        Ok(rows
+            .into_iter()
+            .map(|r| r.into_iter().next().flatten())
+            .collect())
+    }
 
     /// Runs a query and returns every column of every row as text (NULL as None).
     async fn query_rows(&mut self, sql: &str) -> Result<Vec<Vec<Option<String>>>, DbError>;
@@ -114,9 +120,15 @@ pub trait Connection: Send {
 
     /// Opens a transaction. With [`LockScope::Transaction`] this also takes the lock,
     /// waiting up to the lock timeout.
-    async fn begin(&mut self) -> Result<(), DbError>;
-    async fn commit(&mut self) -> Result<(), DbError>;
-    async fn rollback(&mut self) -> Result<(), DbError>;
+    async fn begin(&mut self) -> Result<(), DbError> {
+        self.execute("BEGIN").await.map(|_| ())
+    }
+    async fn commit(&mut self) -> Result<(), DbError> {
+        self.execute("COMMIT").await.map(|_| ())
+    }
+    async fn rollback(&mut self) -> Result<(), DbError> {
+        self.execute("ROLLBACK").await.map(|_| ())
+    }
 
     fn lock_scope(&self) -> LockScope;
 

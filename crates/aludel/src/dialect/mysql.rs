@@ -122,16 +122,6 @@ impl Connection for MySqlConn {
         Ok(count.into_iter().flatten().next().is_some_and(|c| c != "0"))
     }
 
-    async fn begin(&mut self) -> Result<(), DbError> {
-        self.execute("BEGIN").await.map(|_| ())
-    }
-    async fn commit(&mut self) -> Result<(), DbError> {
-        self.execute("COMMIT").await.map(|_| ())
-    }
-    async fn rollback(&mut self) -> Result<(), DbError> {
-        self.execute("ROLLBACK").await.map(|_| ())
-    }
-
     fn lock_scope(&self) -> LockScope {
         LockScope::Session
     }

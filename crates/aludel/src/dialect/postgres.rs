@@ -168,16 +168,6 @@ impl Connection for PgConn {
             .is_some())
     }
 
-    async fn begin(&mut self) -> Result<(), DbError> {
-        self.execute("BEGIN").await.map(|_| ())
-    }
-    async fn commit(&mut self) -> Result<(), DbError> {
-        self.execute("COMMIT").await.map(|_| ())
-    }
-    async fn rollback(&mut self) -> Result<(), DbError> {
-        self.execute("ROLLBACK").await.map(|_| ())
-    }
-
     fn lock_scope(&self) -> LockScope {
         LockScope::Session
     }

@@ -153,12 +153,6 @@ impl Connection for SqliteConn {
             Err(e) => Err(e),
         }
     }
-    async fn commit(&mut self) -> Result<(), DbError> {
-        self.execute("COMMIT").await.map(|_| ())
-    }
-    async fn rollback(&mut self) -> Result<(), DbError> {
-        self.execute("ROLLBACK").await.map(|_| ())
-    }
 
     fn lock_scope(&self) -> LockScope {
         LockScope::Transaction
