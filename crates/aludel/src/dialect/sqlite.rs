@@ -114,14 +114,6 @@ impl Connection for SqliteConn {
         raw::execute::<Sqlite>(&mut self.conn, sql, None).await
     }
 
-    async fn query_column(&mut self, sql: &str) -> Result<Vec<Option<String>>, DbError> {
-        let rows = self.query_rows(sql).await?;
-        Ok(rows
-            .into_iter()
-            .map(|r| r.into_iter().next().flatten())
-            .collect())
-    }
-
     async fn query_rows(&mut self, sql: &str) -> Result<Vec<Vec<Option<String>>>, DbError> {
         raw::query_rows::<Sqlite>(&mut self.conn, sql, None).await
     }
