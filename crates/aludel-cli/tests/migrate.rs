@@ -591,3 +591,49 @@ fn json_output_of_upgrade() {
     assert_eq!(doc["steps"][1]["kind"], "upgrade");
     assert_eq!(doc["steps"][1]["from"], serde_json::json!(["a"]));
 }
+
+#[test]
+fn ensure_version_creates_the_tables_and_show_current_reads_them() {
+    for db in Db::all() {
+        let p = Project::new("");
+        p.rev(1, "a", &[], &create("ta"), &drop("ta"));
+        let d = db.dialect();
+        let json: serde_json::Value =
+            serde_json::from_str(&p.ok(&db, &["--format", "json", "ensure-version"])).unwrap();
+        assert_eq!(json["created"], true, "{d}");
+        assert!(
+            db.has_table("aludel_version") && db.has_table("aludel_history"),
+            "{d}"
+        );
+        assert_eq!(db.version_rows(), Vec::<String>::new(), "{d}");
+        let again: serde_json::Value =
+            serde_json::from_str(&p.ok(&db, &["--format", "json", "ensure-version"])).unwrap();
+        assert_eq!(again["created"], false, "{d}");
+        p.ok(&db, &["upgrade", "head"]);
+        let shown = p.ok(&db, &["show", "current"]);
+        assert!(shown.starts_with("Rev: a (head)"), "{d}: {shown}");
+    }
+}
+
+#[test]
+fn version_table_in_its_own_schema_with_its_own_name() {
+    let Some(db) = Db::server(Server::Postgres) else {
+        return;
+    };
+    db_execute(&db, "CREATE SCHEMA meta");
+    let p = Project::new("version_table = \"deploy_versions\"\nversion_table_schema = \"meta\"");
+    p.rev(1, "a", &[], &create("ta"), &drop("ta"));
+    p.rev(2, "b", &["a"], &create("tb"), &drop("tb"));
+    p.ok(&db, &["upgrade", "head"]);
+    assert_eq!(db.version_rows_of("meta.deploy_versions"), strings(&["b"]));
+    assert_eq!(
+        db.column("SELECT count(*) FROM meta.aludel_history"),
+        vec!["2"]
+    );
+    assert_eq!(p.ok(&db, &["current"]), "b (head)\n");
+    let script = p.ok(&db, &["downgrade", "b:a", "--sql"]);
+    assert!(
+        script.contains("UPDATE meta.deploy_versions SET version_num='a' WHERE meta.deploy_versions.version_num = 'b';"),
+        "{script}"
+    );
+}

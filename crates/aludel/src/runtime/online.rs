@@ -248,7 +248,16 @@ impl<'a> Runner<'a> {
                 if !self.tx_open {
                     self.begin().await?;
                     if self.per_transaction_lock() {
-                        let now = read_version_rows(self.conn, self.tables).await?;
+                        // The table exists: the first read of this run saw or made it.
+                        let sql = select_versions(self.sql, &self.tables.version);
+                        let now: Vec<String> = self
+                            .conn
+                            .query_column(&sql)
+                            .await
+                            .map_err(db_error("reading the version table"))?
+                            .into_iter()
+                            .flatten()
+                            .collect();
                         if sorted(&now) != sorted(&expected) {
                             return Ok(Pass::Replan);
                         }
