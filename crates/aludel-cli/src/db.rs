@@ -89,6 +89,7 @@ pub fn run(cli: &Cli, project: &Project, out: &Out) -> Result<()> {
     let mut progress = Progress {
         terminal: std::io::stderr().is_terminal(),
         quiet: cli.quiet || out.is_json(),
+        started: None,
     };
     match &cli.command {
         Command::Upgrade { revision, offline } => {

@@ -1,5 +1,5 @@
-//! Progress of a migration run on stderr: on a terminal, `[n/N] Running upgrade a -> b,
-//! doc` with the step's time when it ends; piped, one plain line per step, as
+//! Progress of a migration run on stderr: on a terminal, `[n/N elapsed] Running upgrade
+//! a -> b, doc` with the step's time when it ends; piped, one plain line per step, as
 //! Alembic logs it (`Running upgrade a -> b, doc`). Quiet prints nothing.
 
 use std::io::Write;
@@ -10,6 +10,8 @@ use aludel::runtime::{Events, PreparedStep};
 pub struct Progress {
     pub terminal: bool,
     pub quiet: bool,
+    /// When the first step started (for the elapsed time on a terminal).
+    pub started: Option<std::time::Instant>,
 }
 
 fn describe(step: &PreparedStep) -> String {
@@ -27,7 +29,16 @@ impl Events for Progress {
         }
         let mut err = std::io::stderr().lock();
         if self.terminal {
-            let _ = write!(err, "[{n}/{total}] {} ...", describe(step));
+            let elapsed = self
+                .started
+                .get_or_insert_with(std::time::Instant::now)
+                .elapsed();
+            let _ = write!(
+                err,
+                "[{n}/{total} {:.1}s] {} ...",
+                elapsed.as_secs_f64(),
+                describe(step)
+            );
             let _ = err.flush();
         } else {
             let _ = writeln!(err, "{}", describe(step));
