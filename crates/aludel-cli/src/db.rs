@@ -44,14 +44,14 @@ fn with_connection<T>(
 /// The version table's rows (for `history -i` and `-r current:`).
 pub fn version_rows(cli: &Cli, project: &Project) -> Result<Vec<String>> {
     with_connection(cli, project, async |conn| {
-        Ok(command::current(conn, project).await?.rows)
+        Ok(command::current(conn, project, false).await?.rows)
     })
 }
 
 /// The revisions `current` names (for `show current`, `edit current`).
 pub fn current_revisions(cli: &Cli, project: &Project) -> Result<Vec<RevIdx>> {
     with_connection(cli, project, async |conn| {
-        let rows = command::current(conn, project).await?.rows;
+        let rows = command::current(conn, project, false).await?.rows;
         Ok(rows
             .iter()
             .filter_map(|r| project.map.index_of(r))
@@ -168,7 +168,7 @@ fn current(
     check_heads: bool,
 ) -> Result<()> {
     let current = with_connection(cli, project, async |conn| {
-        command::current(conn, project).await
+        command::current(conn, project, verbose).await
     })?;
     if verbose {
         let url = project.config.database_url()?;

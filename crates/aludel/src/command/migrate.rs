@@ -245,7 +245,8 @@ pub struct Current {
     pub rows: Vec<String>,
     /// Alembic's "current" revisions: the rows' applied set reduced to its heads.
     pub current: Vec<RevIdx>,
-    /// Applied revisions whose upgrade section changed since it ran.
+    /// Applied revisions whose upgrade section changed since it ran (only computed
+    /// when asked: it reads the whole history table).
     pub drift: Vec<Drift>,
 }
 
@@ -258,13 +259,22 @@ pub struct Drift {
     pub file_checksum: String,
 }
 
-/// `current`: reads the version table (never creates it).
-pub async fn current(conn: &mut dyn Connection, project: &Project) -> Result<Current> {
+/// `current`: reads the version table (never creates it); with `check_drift`, also
+/// the history table, to find applied revisions whose file changed since (`-v`).
+pub async fn current(
+    conn: &mut dyn Connection,
+    project: &Project,
+    check_drift: bool,
+) -> Result<Current> {
     let tables = Tables::for_project(project);
     let rows = read_version_rows(conn, &tables).await?;
     check_rows_known(project, &rows, &tables)?;
     let current = project.map.get_all_current(&rows)?;
-    let drift = drift(conn, project, &tables, &rows).await?;
+    let drift = if check_drift {
+        drift(conn, project, &tables, &rows).await?
+    } else {
+        Vec::new()
+    };
     Ok(Current {
         rows,
         current,
