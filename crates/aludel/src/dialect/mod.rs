@@ -112,6 +112,17 @@ pub trait Connection: Send {
             .collect())
     }
 
+    /// Runs statements in order, stopping at the first failure; returns each one's
+    /// changed-row count, or the index of the failed statement and its error. Drivers
+    /// that can send them in one round trip do.
+    async fn execute_batch(&mut self, statements: &[String]) -> Result<Vec<u64>, (usize, DbError)> {
+        let mut counts = Vec::with_capacity(statements.len());
+        for (i, statement) in statements.iter().enumerate() {
+            counts.push(self.execute(statement).await.map_err(|e| (i, e))?);
+        }
+        Ok(counts)
+    }
+
     /// Runs a query and returns every column of every row as text (NULL as None).
     async fn query_rows(&mut self, sql: &str) -> Result<Vec<Vec<Option<String>>>, DbError>;
 

@@ -141,6 +141,10 @@ impl Connection for PgConn {
         raw::execute::<Postgres>(&mut self.conn, sql, self.secret.as_deref()).await
     }
 
+    async fn execute_batch(&mut self, statements: &[String]) -> Result<Vec<u64>, (usize, DbError)> {
+        raw::execute_batch::<Postgres>(&mut self.conn, statements, self.secret.as_deref()).await
+    }
+
     async fn query_rows(&mut self, sql: &str) -> Result<Vec<Vec<Option<String>>>, DbError> {
         raw::query_rows::<Postgres>(&mut self.conn, sql, self.secret.as_deref()).await
     }

@@ -45,6 +45,33 @@ where
         .map_err(|e| DbError::from_sqlx(e, secret))
 }
 
+/// Runs several statements in one round trip (one multi-statement query), returning
+/// each one's changed-row count. On failure, the index of the statement that failed
+/// is the number of statements that completed before it.
+pub(crate) async fn execute_batch<DB>(
+    conn: &mut DB::Connection,
+    statements: &[String],
+    secret: Option<&str>,
+) -> Result<Vec<u64>, (usize, DbError)>
+where
+    DB: Database,
+    DB::QueryResult: RowsAffected,
+    for<'c> &'c mut DB::Connection: Executor<'c, Database = DB>,
+{
+    use futures_util::StreamExt;
+    // A line break before each `;`, so a trailing `--` comment cannot swallow it.
+    let joined = statements.join("\n;\n");
+    let mut counts = Vec::with_capacity(statements.len());
+    let mut results = sqlx::raw_sql(AssertSqlSafe(joined)).execute_many(&mut *conn);
+    while let Some(result) = results.next().await {
+        match result {
+            Ok(r) => counts.push(r.rows()),
+            Err(e) => return Err((counts.len(), DbError::from_sqlx(e, secret))),
+        }
+    }
+    Ok(counts)
+}
+
 /// Runs a query and returns every value as text (NULL as `None`).
 pub(crate) async fn query_rows<DB>(
     conn: &mut DB::Connection,

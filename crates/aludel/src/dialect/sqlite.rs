@@ -114,6 +114,10 @@ impl Connection for SqliteConn {
         raw::execute::<Sqlite>(&mut self.conn, sql, None).await
     }
 
+    async fn execute_batch(&mut self, statements: &[String]) -> Result<Vec<u64>, (usize, DbError)> {
+        raw::execute_batch::<Sqlite>(&mut self.conn, statements, None).await
+    }
+
     async fn query_rows(&mut self, sql: &str) -> Result<Vec<Vec<Option<String>>>, DbError> {
         raw::query_rows::<Sqlite>(&mut self.conn, sql, None).await
     }

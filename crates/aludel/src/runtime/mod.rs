@@ -85,10 +85,20 @@ pub struct PreparedStep {
     pub rows_after: Vec<String>,
 }
 
+/// Lower-case hex of bytes.
+fn hex(bytes: &[u8]) -> String {
+    const DIGITS: &[u8; 16] = b"0123456789abcdef";
+    let mut out = String::with_capacity(bytes.len() * 2);
+    for b in bytes {
+        out.push(DIGITS[(b >> 4) as usize] as char);
+        out.push(DIGITS[(b & 15) as usize] as char);
+    }
+    out
+}
+
 /// SHA-256 of a text, in lower-case hex.
 pub fn sha256_hex(text: &str) -> String {
-    let digest = Sha256::digest(text.as_bytes());
-    digest.iter().map(|b| format!("{b:02x}")).collect()
+    hex(&Sha256::digest(text.as_bytes()))
 }
 
 /// The checksum of the first statements of a step (what a resumed run checks).
@@ -98,7 +108,7 @@ pub fn progress_checksum(statements: &[Statement]) -> String {
         h.update(s.sql.as_bytes());
         h.update([0u8]);
     }
-    h.finalize().iter().map(|b| format!("{b:02x}")).collect()
+    hex(&h.finalize())
 }
 
 /// Applies version-table changes to a set of rows.

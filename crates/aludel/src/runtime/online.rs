@@ -310,12 +310,22 @@ impl<'a> Runner<'a> {
         }
     }
 
-    /// Statements, version change and history row inside the open transaction.
+    /// Statements, version change and history row inside the open transaction. The
+    /// statements and the version-table changes go in one batch (one round trip
+    /// where the driver can), so a failure still names its statement exactly.
     async fn atomic_step(&mut self, step: &PreparedStep) -> Result<()> {
         let record = self.record(step);
         let started = Instant::now();
-        for (k, statement) in step.statements.iter().enumerate() {
-            if let Err(db) = self.conn.execute(&statement.sql).await {
+        let n = step.statements.len();
+        let batch: Vec<String> = step
+            .statements
+            .iter()
+            .map(|s| s.sql.clone())
+            .chain(step.version_changes.iter().map(|(_, sql)| sql.clone()))
+            .collect();
+        match self.conn.execute_batch(&batch).await {
+            Ok(counts) => self.check_version_counts(step, &counts[n.min(counts.len())..])?,
+            Err((k, db)) if k < n => {
                 let _ = self.conn.rollback().await;
                 self.tx_open = false;
                 let outcome = Outcome {
@@ -328,10 +338,15 @@ impl<'a> Runner<'a> {
                 self.record_failure(&record, &outcome).await;
                 return Err(self.failure(step, k, db, true).await);
             }
+            Err((_, db)) => {
+                return Err(db_error(format!(
+                    "updating the version table {}",
+                    self.tables.version.name
+                ))(db))
+            }
         }
-        self.version_changes(step).await?;
         let outcome = Outcome {
-            statements_done: step.statements.len(),
+            statements_done: n,
             progress_checksum: Some(progress_checksum(&step.statements)),
             finished_at: Utc::now(),
             duration_ms: started.elapsed().as_millis() as u64,
@@ -383,16 +398,23 @@ impl<'a> Runner<'a> {
         }))
     }
 
-    /// The version-table statements of a step, checking that each UPDATE and DELETE
-    /// matched exactly one row (another migrator, or a hand edit, otherwise).
+    /// The version-table statements of a step, one by one, checked.
     async fn version_changes(&mut self, step: &PreparedStep) -> Result<()> {
+        let mut counts = Vec::with_capacity(step.version_changes.len());
+        for (_, text) in &step.version_changes {
+            counts.push(self.conn.execute(text).await.map_err(db_error(format!(
+                "updating the version table {}",
+                self.tables.version.name
+            )))?);
+        }
+        self.check_version_counts(step, &counts)
+    }
+
+    /// Checks that each UPDATE and DELETE of the version table matched exactly one row
+    /// (another migrator, or a hand edit, otherwise), as Alembic does.
+    fn check_version_counts(&self, step: &PreparedStep, counts: &[u64]) -> Result<()> {
         let table = &self.tables.version.name;
-        for (change, text) in &step.version_changes {
-            let n = self
-                .conn
-                .execute(text)
-                .await
-                .map_err(db_error(format!("updating the version table {table}")))?;
+        for ((change, _), &n) in step.version_changes.iter().zip(counts) {
             let mismatch = match change {
                 VersionChange::Insert { .. } => None,
                 VersionChange::Update { from, to } => (n != 1).then(|| {
