@@ -1,0 +1,118 @@
+//! Snapshots of the read-only commands' text and JSON output, and of their errors,
+//! on one graph with a branch point, a merge, labels and a dependency (Alembic's
+//! formats, ALEMBIC.md §1.5). Paths are replaced by `[PROJECT]`.
+
+mod support;
+
+use support::{create, drop, Db, Project};
+
+fn project() -> Project {
+    let p = Project::new("");
+    p.rev(1, "a1", &[], &create("ta"), &drop("ta"));
+    p.rev(2, "b2", &["a1"], &create("tb"), &drop("tb"));
+    p.rev_full(3, "c3", &["b2"], &["feat"], &[], &create("tc"), &drop("tc"));
+    p.rev(4, "d4", &["b2"], &create("td"), &drop("td"));
+    p.rev_full(5, "e5", &[], &["lib"], &[], &create("te"), &drop("te"));
+    p.rev_full(
+        6,
+        "f6",
+        &["c3", "d4"],
+        &[],
+        &["e5"],
+        &create("tf"),
+        &drop("tf"),
+    );
+    p
+}
+
+/// Runs a command (no database needed) and returns stdout, or `error:` + stderr.
+fn run(p: &Project, args: &[&str]) -> String {
+    let db = Db::sqlite();
+    let out = p.run(&db, args);
+    let text = if out.status.success() {
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    } else {
+        format!(
+            "exit {:?}\n{}{}",
+            out.status.code(),
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        )
+    };
+    let root = p.path().canonicalize().unwrap();
+    text.replace(&root.display().to_string(), "[PROJECT]")
+        .replace(&p.path().display().to_string(), "[PROJECT]")
+}
+
+#[test]
+fn graph_commands() {
+    let p = project();
+    let cases: &[(&str, &[&str])] = &[
+        ("heads", &["heads"]),
+        ("heads_verbose", &["heads", "-v"]),
+        (
+            "heads_resolve_dependencies",
+            &["heads", "--resolve-dependencies"],
+        ),
+        ("branches", &["branches"]),
+        ("branches_verbose", &["branches", "-v"]),
+        ("history", &["history"]),
+        ("history_verbose_range", &["history", "-v", "-r", "b2:c3"]),
+        ("history_relative", &["history", "-r", "-1:"]),
+        ("history_label", &["history", "-r", "feat@base:feat@head"]),
+        ("show_head_label", &["show", "feat@head"]),
+        ("show_merge", &["show", "f6"]),
+        ("heads_json", &["--format", "json", "heads"]),
+    ];
+    for (name, args) in cases {
+        insta::assert_snapshot!(*name, run(&p, args));
+    }
+}
+
+#[test]
+fn graph_errors() {
+    let p = project();
+    let cases: &[(&str, &[&str])] = &[
+        ("unknown_revision", &["show", "zzzz"]),
+        ("ambiguous_prefix", &["show", "b"]),
+        ("history_range_without_colon", &["history", "-r", "a1"]),
+        ("not_ancestor", &["history", "-r", "c3:d4"]),
+        ("multiple_heads", &["upgrade", "head", "--sql"]),
+        ("relative_too_far", &["upgrade", "a1:a1+9", "--sql"]),
+        ("error_json", &["--format", "json", "show", "zzzz"]),
+    ];
+    for (name, args) in cases {
+        insta::assert_snapshot!(*name, run(&p, args));
+    }
+}
+
+#[test]
+fn malformed_files_and_config() {
+    let p = project();
+    std::fs::write(
+        p.path().join("migrations/versions/0007_bad.sql"),
+        "-- bad\n--\n-- Revision ID: g7\n-- Revises: f6\n-- Colour: blue\n\n-- aludel:upgrade\nSELECT 1;\n",
+    )
+    .unwrap();
+    insta::assert_snapshot!("unknown_header_key", run(&p, &["heads"]));
+    std::fs::remove_file(p.path().join("migrations/versions/0007_bad.sql")).unwrap();
+    std::fs::write(
+        p.path().join("migrations/versions/0007_missing.sql"),
+        "-- missing parent\n--\n-- Revision ID: g7\n-- Revises: nope\n\n-- aludel:upgrade\nSELECT 1;\n",
+    )
+    .unwrap();
+    insta::assert_snapshot!("missing_parent", run(&p, &["history"]));
+    std::fs::remove_file(p.path().join("migrations/versions/0007_missing.sql")).unwrap();
+    std::fs::write(
+        p.path().join("aludel.toml"),
+        "[aludel]\nscript_location = \"migrations\"\nlock_timeout = \"soon\"\n",
+    )
+    .unwrap();
+    insta::assert_snapshot!("bad_config_value", run(&p, &["heads"]));
+    std::fs::write(
+        p.path().join("aludel.toml"),
+        "[aludel]\nscript_location = \"migrations\"\nversion_tabel = \"x\"\n",
+    )
+    .unwrap();
+    insta::assert_snapshot!("unknown_config_key", run(&p, &["heads"]));
+}
