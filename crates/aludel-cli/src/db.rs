@@ -73,7 +73,7 @@ fn print_script(out: &Out, script: &str) {
     if out.is_json() {
         out.json(json!({ "sql": script }));
     } else {
-        print!("{script}");
+        out.raw(script);
     }
 }
 

@@ -1,6 +1,7 @@
 //! Runs the parsed command through the library and renders the result: Alembic's
 //! text formats, or one JSON document per command (fields in docs/json-output.md).
 
+use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use aludel::command::{self, InitAction, InitOptions, MergeOptions, RevisionOptions};
@@ -14,15 +15,31 @@ use serde_json::{json, Value};
 use crate::args::{Cli, Command, OutputFormat};
 use crate::db;
 
+/// Standard output, buffered (history of 10,000 revisions is one write, not 10,000);
+/// flushed when dropped, and before anything slow happens ([`Out::flush`]).
 pub(crate) struct Out {
     json: bool,
     quiet: bool,
+    stdout: std::cell::RefCell<std::io::BufWriter<std::io::StdoutLock<'static>>>,
+}
+
+impl Drop for Out {
+    fn drop(&mut self) {
+        self.flush();
+    }
 }
 
 impl Out {
+    pub(crate) fn flush(&self) {
+        let _ = self.stdout.borrow_mut().flush();
+    }
+    /// Writes raw text (an offline script).
+    pub(crate) fn raw(&self, text: &str) {
+        let _ = self.stdout.borrow_mut().write_all(text.as_bytes());
+    }
     pub(crate) fn text(&self, line: &str) {
         if !self.quiet && !self.json {
-            println!("{line}");
+            let _ = writeln!(self.stdout.borrow_mut(), "{line}");
         }
     }
     pub(crate) fn is_json(&self) -> bool {
@@ -30,7 +47,7 @@ impl Out {
     }
     pub(crate) fn json(&self, doc: Value) {
         if self.json {
-            println!("{doc}");
+            let _ = writeln!(self.stdout.borrow_mut(), "{doc}");
         }
     }
 }
@@ -66,6 +83,7 @@ pub fn run(cli: &Cli) -> Result<()> {
     let out = Out {
         json: cli.format == OutputFormat::Json,
         quiet: cli.quiet,
+        stdout: std::cell::RefCell::new(std::io::BufWriter::new(std::io::stdout().lock())),
     };
     match &cli.command {
         Command::Init {
