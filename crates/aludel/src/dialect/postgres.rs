@@ -12,7 +12,8 @@ use sqlx::{ConnectOptions as _, Connection as _};
 
 use super::tables::{create_history_table, quote_if_needed, HistoryTypes};
 use super::{
-    raw, ConnectOptions, Connection, DbError, LockScope, SessionInfo, SqlDialect, TableRef,
+    raw, ConnectOptions, Connection, DbError, DbErrorKind, LockScope, SessionInfo, SqlDialect,
+    TableRef,
 };
 use crate::config::{DatabaseUrl, Dialect};
 
@@ -64,10 +65,14 @@ pub(crate) async fn connect(
     if options.get_application_name().is_none() {
         options = options.application_name("aludel");
     }
-    let conn = options
-        .connect()
-        .await
-        .map_err(|e| DbError::from_sqlx(e, secret.as_deref()).at_connect())?;
+    let conn = options.connect().await.map_err(|e| {
+        let mut err = DbError::from_sqlx(e, secret.as_deref()).at_connect();
+        // "the database system is starting up": not there yet, as for --wait.
+        if err.code.as_deref() == Some("57P03") {
+            err.kind = DbErrorKind::Unreachable;
+        }
+        err
+    })?;
     Ok(PgConn {
         conn,
         options,
