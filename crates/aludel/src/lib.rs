@@ -12,5 +12,6 @@ pub mod init;
 pub mod project;
 pub mod revision;
 pub mod script;
+pub mod sql;
 
 pub use error::{Error, Result};

@@ -1,0 +1,62 @@
+//! Splitting the SQL of a revision-file section into the statements to execute, per
+//! dialect, with sqlparser's tokenizer (PRODUCT.md §2).
+//!
+//! Owns the splitting rules: statements end at a `;` outside quotes (single, double,
+//! backtick, bracket, PostgreSQL dollar quotes, `E'…'`), comments and the `BEGIN … END`
+//! bodies of triggers, procedures, functions and events; the MySQL client's
+//! `DELIMITER` command; the line each statement starts on. Pure: no I/O, no database,
+//! no parsing beyond tokens. It never loses text: when the tokenizer cannot read the
+//! rest of a section (an unterminated quote, say), that rest becomes one statement,
+//! exactly as written, so the database reports the real error.
+//!
+//! What it must not do: decide whether a statement is valid SQL, or rewrite one.
+
+mod lexer;
+mod split;
+
+use crate::config::Dialect;
+
+/// One statement of a revision-file section, ready to execute.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Statement {
+    /// The statement text without its terminating `;` (or custom delimiter), trimmed;
+    /// leading comments and blank lines before its first token are NOT part of it;
+    /// comments inside it are kept verbatim.
+    pub sql: String,
+    /// 1-based line, within the input text, of the statement's first token.
+    pub line: usize,
+}
+
+/// Splits a section's SQL into statements for the given dialect.
+///
+/// - Statements end at `;` tokens outside nesting; a `;` inside a string, quoted
+///   identifier, dollar-quoted body or comment never splits. Empty statements are
+///   dropped; a last statement without `;` is kept.
+/// - A statement runs from its first token to its last one: comments before it and
+///   after it (up to the `;`) are not part of it, comments inside it are. MySQL's
+///   executable comments (`/*! … */`, `/*M! … */`) are code, not comments.
+/// - Routines: in `CREATE [OR REPLACE] [DEFINER = …] [TEMP] TRIGGER | PROCEDURE |
+///   FUNCTION | EVENT` statements (and MariaDB's `BEGIN NOT ATOMIC`), `BEGIN`/`CASE` …
+///   `END` and, where a statement of the body starts, `IF`/`LOOP`/`WHILE`/`REPEAT` …
+///   `END IF` (`END LOOP`, …) nest, and only a `;` outside them ends the statement.
+///   `IF(…, …)` and `REPEAT(…)` written as functions do not nest, nor does a word
+///   after a `.` (`NEW.end` is a column). SQLite triggers end at `; END ;`, which is
+///   `sqlite3_complete()`'s rule (SQLite accepts `end` as a column name). Anywhere
+///   else `BEGIN;`, `END;` and `CASE … END` are ordinary tokens.
+/// - PostgreSQL: as in `psql`, a `;` inside parentheses does not split
+///   (`CREATE RULE … DO ALSO (…; …)`).
+/// - MySQL: a `DELIMITER xx` line at the start of a statement changes the terminator
+///   until the next `DELIMITER ;` line, as in the `mysql` client; the delimiter then
+///   ends a statement wherever it appears outside quotes and comments (also in
+///   `END$$`), and nesting is not tracked. The `DELIMITER` lines are not statements.
+/// - If the tokenizer cannot read the text from some point on, the statements before
+///   that point are split as above and everything from the start of the statement in
+///   progress (or from the unreadable text) to the end is one statement, as written.
+///
+/// Linear in the length of `text`.
+pub fn split_statements(dialect: Dialect, text: &str) -> Vec<Statement> {
+    split::split(dialect, text)
+}
+
+#[cfg(test)]
+mod tests;
