@@ -36,6 +36,26 @@ const MAX_DEFINER_TOKENS: u8 = 8;
 
 /// Splits `text`; see [`super::split_statements`].
 pub(super) fn split(dialect: Dialect, text: &str) -> Vec<Statement> {
+    pieces(dialect, text)
+        .into_iter()
+        .map(|p| Statement {
+            sql: text.get(p.start..p.end).unwrap_or("").to_string(),
+            line: p.line,
+        })
+        .collect()
+}
+
+/// Where a statement is in the text: `text[start..end]` is its SQL (never empty),
+/// `line` the line of `start`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) struct Piece {
+    pub(super) start: usize,
+    pub(super) end: usize,
+    pub(super) line: usize,
+}
+
+/// The statements of `text` as [`Piece`]s, in order.
+pub(super) fn pieces(dialect: Dialect, text: &str) -> Vec<Piece> {
     let mut splitter = Splitter::new(text, dialect);
     let failed_at = lexer::tokenize(dialect, text, |t| splitter.push(t));
     splitter.finish(failed_at)
@@ -97,7 +117,7 @@ enum TriggerEnd {
 struct Splitter<'a> {
     text: &'a str,
     dialect: Dialect,
-    out: Vec<Statement>,
+    out: Vec<Piece>,
     /// The MySQL client's custom delimiter in force, if not `;`.
     delimiter: Option<String>,
     /// Offset and line of the current statement's first token.
@@ -430,7 +450,7 @@ impl<'a> Splitter<'a> {
 
     /// The last statement: up to its last token, or, when the tokenizer gave up,
     /// everything from the statement's start (or the unreadable text) to the end.
-    fn finish(mut self, failed_at: Option<usize>) -> Vec<Statement> {
+    fn finish(mut self, failed_at: Option<usize>) -> Vec<Piece> {
         if let Some(line) = self.delimiter_line.take() {
             self.not_a_command(line);
         }
@@ -447,12 +467,18 @@ impl<'a> Splitter<'a> {
         self.out
     }
 
+    /// Records `text[start..end]`, trimmed, as a statement unless that is empty.
     fn emit(&mut self, start: usize, end: usize, line: usize) {
-        let sql = self.text.get(start..end).unwrap_or("").trim();
+        let raw = self.text.get(start..end).unwrap_or("");
+        let sql = raw.trim();
         if !sql.is_empty() {
-            self.out.push(Statement {
-                sql: sql.to_string(),
-                line,
+            // A first token can start with white space (MySQL and PostgreSQL take a
+            // no-break space for a word); the statement starts after it.
+            let blank = &raw[..raw.len() - raw.trim_start().len()];
+            self.out.push(Piece {
+                start: start + blank.len(),
+                end: start + blank.len() + sql.len(),
+                line: line + blank.matches('\n').count(),
             });
         }
     }

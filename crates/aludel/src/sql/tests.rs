@@ -895,3 +895,13 @@ fn sqlite_has_no_dollar_quotes() {
         &[("SELECT $$", 1), ("SELECT $a$", 1)],
     );
 }
+
+// ---------------------------------------------------------------------------------
+// Found by the property tests and the fuzzer
+
+#[test]
+fn white_space_that_tokenizes_as_a_word_is_trimmed_with_its_line() {
+    // MySQL and PostgreSQL read a no-break space as (the start of) a word.
+    check(MySql, "\u{a0}\n'", &[("'", 2)]);
+    check(Postgres, "\u{a0}\n'", &[("'", 2)]);
+}
