@@ -59,4 +59,6 @@ pub fn split_statements(dialect: Dialect, text: &str) -> Vec<Statement> {
 }
 
 #[cfg(test)]
+mod proptests;
+#[cfg(test)]
 mod tests;
