@@ -275,7 +275,13 @@ impl<'a> Splitter<'a> {
         self.shape = match self.shape {
             Shape::Start if is("CREATE") => Shape::Create,
             Shape::Start if self.dialect == Dialect::MySql && is("BEGIN") => Shape::Begin,
-            Shape::Create | Shape::Definer(_) if any(&ROUTINES) => Shape::Block,
+            // SQLite has triggers only; a SQLite `CREATE FUNCTION` is an error to
+            // report, not a reason to read on to a `; END ;` that never comes.
+            Shape::Create | Shape::Definer(_)
+                if any(&ROUTINES) && (self.dialect != Dialect::Sqlite || is("TRIGGER")) =>
+            {
+                Shape::Block
+            }
             Shape::Create if any(&CREATE_MODIFIERS) => Shape::Create,
             Shape::Create if is("DEFINER") => Shape::Definer(0),
             Shape::Definer(_) if is("AGGREGATE") => Shape::Create,

@@ -864,6 +864,19 @@ fn sqlite_trigger_ends_at_semicolon_end_semicolon() {
 }
 
 #[test]
+fn sqlite_has_no_other_routines() {
+    check(
+        Sqlite,
+        "CREATE FUNCTION f() RETURNS int BEGIN SELECT 1; END;\nSELECT 2;",
+        &[
+            ("CREATE FUNCTION f() RETURNS int BEGIN SELECT 1", 1),
+            ("END", 1),
+            ("SELECT 2", 2),
+        ],
+    );
+}
+
+#[test]
 fn sqlite_bracket_names() {
     check(
         Sqlite,
