@@ -248,20 +248,8 @@ impl RevisionMap {
             }
             let mut deps = Vec::with_capacity(spec.depends_on.len());
             for name in &spec.depends_on {
-                // An id, a label, or (as Alembic accepts) a unique prefix of an id.
-                let by_prefix = || {
-                    let mut found = map
-                        .revs
-                        .iter()
-                        .enumerate()
-                        .filter(|(_, r)| r.id.starts_with(name.as_str()));
-                    match (found.next(), found.next()) {
-                        (Some((i, _)), None) => Some(i),
-                        _ => None,
-                    }
-                };
-                match map.keys.get(name).copied().or_else(by_prefix) {
-                    Some(d) => deps.push(d),
+                match map.keys.get(name) {
+                    Some(&d) => deps.push(d),
                     None => {
                         return Err(RevisionError::MissingReference {
                             missing: name.clone(),

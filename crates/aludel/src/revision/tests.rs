@@ -435,14 +435,3 @@ fn criss_cross_dependencies_order_dependencies_first() {
     let plan = m.plan_upgrade(&[], "heads").unwrap();
     assert_eq!(plan.final_rows, s(&["a3"]));
 }
-
-#[test]
-fn depends_on_accepts_a_unique_prefix_of_an_id_as_alembic_does() {
-    let map = RevisionMap::build(vec![
-        RevisionSpec::new("aaaa1111", &[]),
-        RevisionSpec::new("bbbb2222", &[]).with_depends_on(&["aaaa"]),
-    ])
-    .unwrap();
-    let b = map.index_of("bbbb2222").unwrap();
-    assert_eq!(map.ids(&map.rev(b).resolved_deps), vec!["aaaa1111"]);
-}
