@@ -115,3 +115,20 @@ fn offline_errors_are_alembics() {
     let err = p.fails(&db, &["upgrade", "a:b"]);
     assert!(err.contains("Range revision not allowed"), "{err}");
 }
+
+#[test]
+fn offline_start_is_one_revision_as_alembic_resolves_it() {
+    let p = project("");
+    let db = Db::sqlite();
+    // Found by bench/conformance: Alembic resolves the start with get_revision.
+    let err = p.fails(&db, &["upgrade", "heads:m", "--sql"]);
+    assert!(
+        err.contains("Multiple head revisions are present for given argument 'heads'"),
+        "{err}"
+    );
+    let err = p.fails(&db, &["downgrade", "--sql", "--", "-1:a"]);
+    assert!(
+        err.contains("Can't locate revision identified by '-1'"),
+        "{err}"
+    );
+}

@@ -400,20 +400,16 @@ fn split_range(range: &str) -> (Option<&str>, &str) {
     }
 }
 
-/// The rows an offline script starts from: the range's start, resolved.
+/// The rows an offline script starts from: the range's start, resolved as Alembic
+/// resolves it (one revision, no relative forms: `get_revision`); none for base.
 fn start_rows(project: &Project, start: Option<&str>) -> Result<Vec<String>> {
     match start {
         None | Some("base") => Ok(Vec::new()),
-        Some(s) => {
-            let revs = project.map.resolve_revisions(s).map_err(|e| {
-                Catch {
-                    start: Some(s),
-                    ..Default::default()
-                }
-                .map(e)
-            })?;
-            Ok(project.map.ids(&revs))
-        }
+        Some(s) => match project.map.get_revision(s) {
+            Ok(Some(idx)) => Ok(vec![project.map.id(idx).to_string()]),
+            Ok(None) => Ok(Vec::new()),
+            Err(e) => Err(Catch::default().map(e)),
+        },
     }
 }
 
