@@ -629,13 +629,13 @@ def main() -> int:
 
     aludel = find_aludel(args.aludel)
     offline = supports_sql(aludel)
-    base = "/dev/shm" if os.path.isdir("/dev/shm") else None
-    work = tempfile.mkdtemp(prefix="aludel-conformance-", dir=base)
-    runner = Runner(aludel, work, offline, cli=args.verify_cli)
-
     graphs = fixed_graphs() + [random_graph(s) for s in range(args.seed, args.seed + args.random)]
     if args.only:
         graphs = [g for g in graphs if args.only in g.name]
+
+    base = "/dev/shm" if os.path.isdir("/dev/shm") else None
+    work = tempfile.mkdtemp(prefix="aludel-conformance-", dir=base)
+    runner = Runner(aludel, work, offline, cli=args.verify_cli)
 
     started = time.time()
     n_graphs = n_cmds = n_skipped = 0
