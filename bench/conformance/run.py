@@ -34,6 +34,7 @@ import argparse
 import contextlib
 import io
 import os
+import pickle
 import random
 import re
 import shutil
@@ -488,7 +489,9 @@ CAUSES = [
      lambda argv, a, b: a.kind == "crash" and a.text.startswith("KeyError") and "listcomp" in a.text),
     ("A dependency that is an ancestor of another parent or dependency: Alembic's version-table "
      "bookkeeping fails (KeyError) — §10 #18",
-     lambda argv, a, b: a.kind == "crash" and "_delete_version" in a.text),
+     lambda argv, a, b: a.kind == "crash" and ("_delete_version" in a.text or "_update_version" in a.text)),
+    ("`downgrade label@-N` with zero or several current heads on the label — §10 #18",
+     lambda argv, a, b: a.kind == "crash" and "_parse_downgrade_target" in a.text),
     ("`history -r REV:` where REV is only reached as a dependency (an effective head or one of its "
      "ancestors): Alembic's topological sort asserts",
      lambda argv, a, b: a.kind == "crash" and "_topological_sort" in a.text),
@@ -625,9 +628,19 @@ def main() -> int:
     ap.add_argument("--keep", action="store_true", help="keep the generated projects")
     ap.add_argument("--out", default=os.path.join(HERE, "DIFFERENCES.md"))
     ap.add_argument("-q", "--quiet", action="store_true")
+    ap.add_argument("--report-only", action="store_true",
+                    help="rewrite the report from the last run's results (bench/work/conformance.pickle)")
     args = ap.parse_args()
 
     aludel = find_aludel(args.aludel)
+    cache = os.path.join(BENCH, "work", "conformance.pickle")
+    if args.report_only:
+        with open(cache, "rb") as f:
+            saved = pickle.load(f)
+        write_report(args.out, saved["summary"], saved["notes"], saved["distinct"], aludel,
+                     saved["seconds"], saved["args"])
+        print(saved["summary"])
+        return 0
     offline = supports_sql(aludel)
     graphs = fixed_graphs() + [random_graph(s) for s in range(args.seed, args.seed + args.random)]
     if args.only:
@@ -724,7 +737,11 @@ def main() -> int:
     if not offline:
         notes.append(f"{n_skipped} offline comparisons (`upgrade --sql`, `downgrade --sql`) skipped: "
                      f"this aludel has no `--sql` yet (`aludel upgrade --help`).")
-    write_report(args.out, summary, notes, distinct, aludel, time.time() - started, args)
+    seconds = time.time() - started
+    os.makedirs(os.path.dirname(cache), exist_ok=True)
+    with open(cache, "wb") as f:
+        pickle.dump(dict(summary=summary, notes=notes, distinct=distinct, seconds=seconds, args=args), f)
+    write_report(args.out, summary, notes, distinct, aludel, seconds, args)
     print(summary)
     for n in notes:
         print("note: " + n)
@@ -807,7 +824,16 @@ def write_report(path, summary, notes, distinct, aludel, seconds, args) -> None:
             if not group:
                 continue
             lines += [f"### Cause {order.index(cause) + 1}: {cause}", ""]
+            # Full reproductions for the smallest case of each kind (at most 3), the
+            # rest as one line each.
+            group.sort(key=lambda d: (len(d["graph"].revs), len(" ".join(d["argv"]))))
+            full, seen_kinds = [], set()
             for d in group:
+                k = (d["what"], d["a"].kind, d["b"].kind)
+                if k not in seen_kinds and len(full) < 3:
+                    seen_kinds.add(k)
+                    full.append(d)
+            for d in full:
                 i += 1
                 argv = d["argv"]
                 off = is_offline(argv)
@@ -830,6 +856,14 @@ def write_report(path, summary, notes, distinct, aludel, seconds, args) -> None:
                     what = " (steps and version-table rows of the script)" if off else ""
                     lines += [f"Alembic{what}:", "", fence(d["a"].show(off)), "",
                               f"aludel{what}:", "", fence(d["b"].show(off)), ""]
+            rest = [d for d in group if d not in full]
+            if rest:
+                lines += [f"{len(rest)} more of this cause (command — graph — Alembic / aludel):", ""]
+                for d in rest:
+                    lines.append(f"- `{' '.join(d['argv'])}` — {d['graphs'][0]} — "
+                                 f"{d['a'].show()[:90]!r} / {d['b'].show(is_offline(d['argv']))[:90]!r}"
+                                 .replace("|", "\\|"))
+                lines.append("")
     with open(path, "w") as f:
         f.write("\n".join(lines))
 
