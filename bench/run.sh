@@ -66,7 +66,7 @@ W1="$WORK/w1000"; W10="$WORK/w10000"
 RESULTS="$WORK/results"; rm -rf "$RESULTS"; mkdir -p "$RESULTS"
 
 # ---------------------------------------------------------------- databases on tmpfs
-SHM="$(mktemp -d /dev/shm/aludel-bench-XXXXXX)"
+SHM="$(mktemp -d /dev/shm/aludel-bench-XXXXXX)"; chmod 755 "$SHM"   # the postgres user must reach its folder
 PGPORT="$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')"
 pg_as() { if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi; }
 cleanup() {
@@ -97,6 +97,13 @@ measure() {
 }
 # check CMD: runs once and fails loudly (hyperfine would only report a failure).
 check() { log "check: $*"; bash -c "$*" >/dev/null; }
+# expect_tables WHAT N COUNT: the contender really created (or dropped) the tables.
+expect_tables() {
+    [ "$3" -eq "$2" ] || { echo "$1: expected $2 tables t*, found $3" >&2; exit 1; }
+    log "ok: $1 has $3 tables t*"
+}
+sqlite_tables() { sqlite3 "$1" "select count(*) from sqlite_master where type='table' and name like 't0%'"; }
+pg_tables() { psql -At -X "postgres://aludel@127.0.0.1:$PGPORT/$1" -c "select count(*) from pg_tables where tablename like 't0%'"; }
 
 AL_W1="$ALEMBIC -c $W1/alembic/alembic.ini"
 AD_W1="$ALUDEL -c $W1/aludel/aludel.toml"
@@ -107,18 +114,22 @@ SQLITE_ALEMBIC="sqlite:///$SHM/alembic.db"
 
 # --- SQLite: upgrade head, 1,000 migrations
 measure sqlite_upgrade_raw $RUNS_HEAVY "rm -f $SHM/raw.db" "sqlite3 $SHM/raw.db < $W1/raw_sqlite.sql"
+expect_tables "raw sqlite3" 1000 "$(sqlite_tables "$SHM/raw.db")"
 measure sqlite_upgrade_alembic $RUNS_HEAVY "rm -f $SHM/alembic.db" "$AL_W1 upgrade head" BENCH_URL="$SQLITE_ALEMBIC"
 if [ $HAS_UPGRADE = 1 ]; then
     check "rm -f $SHM/aludel.db && $AD_W1 --url $SQLITE_ALUDEL upgrade head"
+    expect_tables "aludel upgrade (SQLite)" 1000 "$(sqlite_tables "$SHM/aludel.db")"
     measure sqlite_upgrade_aludel $RUNS_HEAVY "rm -f $SHM/aludel.db" "$AD_W1 --url $SQLITE_ALUDEL upgrade head"
 fi
 
 # --- SQLite: downgrade base (from a copy of the upgraded database)
 BENCH_URL="$SQLITE_ALEMBIC" bash -c "rm -f $SHM/alembic.db && $AL_W1 upgrade head" && cp "$SHM/alembic.db" "$SHM/alembic_up.db"
+expect_tables "Alembic upgrade (SQLite)" 1000 "$(sqlite_tables "$SHM/alembic.db")"
 measure sqlite_downgrade_alembic $RUNS_HEAVY "cp $SHM/alembic_up.db $SHM/alembic.db" "$AL_W1 downgrade base" BENCH_URL="$SQLITE_ALEMBIC"
 if [ $HAS_UPGRADE = 1 ] && [ $HAS_DOWNGRADE = 1 ]; then
     rm -f "$SHM/aludel.db"; $AD_W1 --url "$SQLITE_ALUDEL" upgrade head >/dev/null; cp "$SHM/aludel.db" "$SHM/aludel_up.db"
     check "cp $SHM/aludel_up.db $SHM/aludel.db && $AD_W1 --url $SQLITE_ALUDEL downgrade base"
+    expect_tables "aludel downgrade (SQLite)" 0 "$(sqlite_tables "$SHM/aludel.db")"
     measure sqlite_downgrade_aludel $RUNS_HEAVY "cp $SHM/aludel_up.db $SHM/aludel.db" "$AD_W1 --url $SQLITE_ALUDEL downgrade base"
 fi
 
@@ -133,19 +144,24 @@ fi
 
 # --- PostgreSQL: upgrade head, 1,000 migrations
 measure pg_upgrade_raw $RUNS_HEAVY "$PG_RESET" "psql -q -X -1 -v ON_ERROR_STOP=1 -f $W1/raw_pg.sql $PG_ALUDEL"
+expect_tables "raw psql" 1000 "$(pg_tables bench)"
 measure pg_upgrade_alembic $RUNS_HEAVY "$PG_RESET" "$AL_W1 upgrade head" BENCH_URL="$PG_ALEMBIC"
 if [ $HAS_UPGRADE = 1 ]; then
     check "$PG_RESET && $AD_W1 --url $PG_ALUDEL upgrade head"
+    expect_tables "aludel upgrade (PostgreSQL)" 1000 "$(pg_tables bench)"
     measure pg_upgrade_aludel $RUNS_HEAVY "$PG_RESET" "$AD_W1 --url $PG_ALUDEL upgrade head"
 fi
 
 # --- PostgreSQL: downgrade base (from a template holding the upgraded database)
 bash -c "$PG_RESET" && BENCH_URL="$PG_ALEMBIC" $AL_W1 upgrade head
+expect_tables "Alembic upgrade (PostgreSQL)" 1000 "$(pg_tables bench)"
 psql_admin -c 'ALTER DATABASE bench RENAME TO bench_up_alembic'
 measure pg_downgrade_alembic $RUNS_HEAVY "$(pg_reset_from bench_up_alembic)" "$AL_W1 downgrade base" BENCH_URL="$PG_ALEMBIC"
 if [ $HAS_UPGRADE = 1 ] && [ $HAS_DOWNGRADE = 1 ]; then
     bash -c "$PG_RESET" && $AD_W1 --url "$PG_ALUDEL" upgrade head >/dev/null
     psql_admin -c 'ALTER DATABASE bench RENAME TO bench_up_aludel'
+    check "$(pg_reset_from bench_up_aludel) && $AD_W1 --url $PG_ALUDEL downgrade base"
+    expect_tables "aludel downgrade (PostgreSQL)" 0 "$(pg_tables bench)"
     measure pg_downgrade_aludel $RUNS_HEAVY "$(pg_reset_from bench_up_aludel)" "$AD_W1 --url $PG_ALUDEL downgrade base"
 fi
 
@@ -160,14 +176,17 @@ fi
 
 # --- 10,000 revision files: heads, history, offline upgrade head --sql
 measure heads_alembic $RUNS_LIGHT "" "$AL_W10 heads"
-check "$AD_W10 heads"
+[ "$($AD_W10 heads)" = "$($AL_W10 heads)" ] || log "WARNING: heads differ between aludel and Alembic on w10000"
 measure heads_aludel $RUNS_LIGHT "" "$AD_W10 heads"
 measure history_alembic $RUNS_LIGHT "" "$AL_W10 history > /dev/null"
-check "$AD_W10 history"
+[ "$($AD_W10 history)" = "$($AL_W10 history)" ] || log "WARNING: history differs between aludel and Alembic on w10000"
 measure history_aludel $RUNS_LIGHT "" "$AD_W10 history > /dev/null"
 measure offline_alembic $RUNS_HEAVY "" "$AL_W10 upgrade head --sql > /dev/null" BENCH_URL="$PG_ALEMBIC"
 if [ $HAS_SQL = 1 ]; then
-    check "$AD_W10 --url $PG_ALUDEL upgrade head --sql"
+    # Same steps, in the same order, as Alembic's script.
+    diff <($AD_W10 --url "$PG_ALUDEL" upgrade head --sql | grep '^-- Running') \
+         <(BENCH_URL="$PG_ALEMBIC" $AL_W10 upgrade head --sql | grep '^-- Running') >/dev/null \
+        || log "WARNING: the offline scripts of aludel and Alembic run different steps on w10000"
     measure offline_aludel $RUNS_HEAVY "" "$AD_W10 --url $PG_ALUDEL upgrade head --sql > /dev/null"
 fi
 

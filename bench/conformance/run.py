@@ -34,6 +34,7 @@ import argparse
 import contextlib
 import io
 import os
+import pickle
 import random
 import re
 import shutil
@@ -99,7 +100,10 @@ class Outcome:
     def key(self):
         return (self.kind, self.text)
 
-    def show(self) -> str:
+    def show(self, offline: bool = False) -> str:
+        if self.kind == "ok" and offline:
+            steps = offline_steps(self.text)[1]
+            return "\n".join(steps) if steps else "(no steps)"
         if self.kind == "ok":
             return self.text if self.text else "(no output)"
         return f"[{self.kind}] {self.text}"
@@ -447,6 +451,63 @@ def signature(g: Graph, argv: list[str], what: str, a: Outcome, b: Outcome) -> t
             re.sub(r"<R>(, <R>)+", "<R>…", template(y, g)))
 
 
+# Known causes, to group the differences in the report: (title, predicate). The
+# first that matches names the cause; the rest are "other".
+def _start(argv: list[str]) -> str | None:
+    """The start of the command's range, None when it has no range."""
+    rng = [a for a in argv if ":" in a and not a.startswith("--rev-range=")] or \
+          [a.split("=", 1)[1] for a in argv if a.startswith("--rev-range=")]
+    return rng[-1].split(":")[0] if rng else None
+
+
+CAUSES = [
+    ("Offline start that names several revisions: Alembic refuses it, aludel starts from all of them",
+     lambda argv, a, b: is_offline(argv) and a.kind == "error"
+     and f"given argument '{_start(argv)}'" in a.text and "Multiple head" in a.text),
+    ("Offline start that is relative (`-N`, `label@-N`): Alembic cannot locate it, aludel walks",
+     lambda argv, a, b: is_offline(argv) and a.kind == "error"
+     and re.fullmatch(r"(\w+@)?-\d+", _start(argv) or "") is not None
+     and f"identified by '{_start(argv).split('@')[-1]}'" in a.text),
+    ("`history -r -N:` (range starting with `-`): argparse rejects it, aludel accepts it",
+     lambda argv, a, b: argv[:2] == ["history", "-r"] and argv[2].startswith("-") and a.kind == "usage"),
+    ("`upgrade --sql` with a target that walks to or past the base (`root-1`, `label@head-N`): "
+     "Alembic crashes, aludel treats it as base (nothing to run)",
+     lambda argv, a, b: a.kind == "crash" and is_offline(argv) and "is_revision" in a.text and b.kind == "ok"),
+    ("Several errors in one command: the two tools report a different one first",
+     lambda argv, a, b: a.kind == "error" and b.kind == "error"),
+    ("`upgrade :REV --sql` (empty start) — §10 #5",
+     lambda argv, a, b: a.kind == "crash" and is_offline(argv) and _start(argv) == ""),
+    ("Relative identifier that walks past a head or the base (`rev+N`, `rev-N`, `label@head-N`, "
+     "`show -- -N`) — §10 #18",
+     lambda argv, a, b: a.kind == "crash" and ("is_revision" in a.text or "(in show)" in a.text)),
+    ("`REV@X` where REV has no branch label, as the start of a range — §10 #18",
+     lambda argv, a, b: a.kind == "crash" and "_collect_upgrade_revisions" in a.text),
+    ("`label@base` as the start of an offline range",
+     lambda argv, a, b: a.kind == "crash" and "'NoneType' object has no attribute 'revision'" in a.text),
+    ("A `Depends On` that is not a revision id or label (a partial id): Alembic's map cannot be built "
+     "(KeyError), aludel names the missing revision — §10 #14",
+     lambda argv, a, b: a.kind == "crash" and a.text.startswith("KeyError") and "listcomp" in a.text),
+    ("A dependency that is an ancestor of another parent or dependency: Alembic's version-table "
+     "bookkeeping fails (KeyError) — §10 #18",
+     lambda argv, a, b: a.kind == "crash" and ("_delete_version" in a.text or "_update_version" in a.text)),
+    ("`downgrade label@-N` with zero or several current heads on the label — §10 #18",
+     lambda argv, a, b: a.kind == "crash" and "_parse_downgrade_target" in a.text),
+    ("`history -r REV:` where REV is only reached as a dependency (an effective head or one of its "
+     "ancestors): Alembic's topological sort asserts",
+     lambda argv, a, b: a.kind == "crash" and "_topological_sort" in a.text),
+]
+
+
+def cause_of(argv: list[str], a: Outcome, b: Outcome) -> str:
+    for title, pred in CAUSES:
+        try:
+            if pred(argv, a, b):
+                return title
+        except (IndexError, ValueError):
+            pass
+    return "Other"
+
+
 def seed_variants(g: Graph, argv: list[str], runner: Runner) -> list[Outcome]:
     """Alembic's outcome as a real program under hash seed 0 and other seeds."""
     al, _ = runner.projects(g)
@@ -567,17 +628,27 @@ def main() -> int:
     ap.add_argument("--keep", action="store_true", help="keep the generated projects")
     ap.add_argument("--out", default=os.path.join(HERE, "DIFFERENCES.md"))
     ap.add_argument("-q", "--quiet", action="store_true")
+    ap.add_argument("--report-only", action="store_true",
+                    help="rewrite the report from the last run's results (bench/work/conformance.pickle)")
     args = ap.parse_args()
 
     aludel = find_aludel(args.aludel)
+    cache = os.path.join(BENCH, "work", "conformance.pickle")
+    if args.report_only:
+        with open(cache, "rb") as f:
+            saved = pickle.load(f)
+        write_report(args.out, saved["summary"], saved["notes"], saved["distinct"], aludel,
+                     saved["seconds"], saved["args"])
+        print(saved["summary"])
+        return 0
     offline = supports_sql(aludel)
-    base = "/dev/shm" if os.path.isdir("/dev/shm") else None
-    work = tempfile.mkdtemp(prefix="aludel-conformance-", dir=base)
-    runner = Runner(aludel, work, offline, cli=args.verify_cli)
-
     graphs = fixed_graphs() + [random_graph(s) for s in range(args.seed, args.seed + args.random)]
     if args.only:
         graphs = [g for g in graphs if args.only in g.name]
+
+    base = "/dev/shm" if os.path.isdir("/dev/shm") else None
+    work = tempfile.mkdtemp(prefix="aludel-conformance-", dir=base)
+    runner = Runner(aludel, work, offline, cli=args.verify_cli)
 
     started = time.time()
     n_graphs = n_cmds = n_skipped = 0
@@ -638,6 +709,26 @@ def main() -> int:
         distinct.append(dict(sig=sig, graph=g, argv=argv, what=what, a=a, b=b, cls=cls, count=len(items), shrunk=shrunk,
                              graphs=sorted({d[0].name for d in items})))
 
+    # Run-to-run variation in Alembic is one cause per command: one entry per
+    # (class, command) with the smallest graph.
+    merged: dict[tuple, dict] = {}
+    for d in distinct:
+        if "varies" in d["cls"]:
+            key = ("varies", d["cls"], verb_of(d["argv"]))
+            d["sig"] = ("varies", verb_of(d["argv"]))
+        else:
+            key = d["sig"]
+        if key in merged:
+            m = merged[key]
+            m["count"] += d["count"]
+            m["graphs"] = sorted(set(m["graphs"]) | set(d["graphs"]))
+            if len(d["graph"].revs) < len(m["graph"].revs):
+                d.update(count=m["count"], graphs=m["graphs"])
+                merged[key] = d
+        else:
+            merged[key] = d
+    distinct = list(merged.values())
+
     if not args.keep:
         shutil.rmtree(work, ignore_errors=True)
 
@@ -646,7 +737,11 @@ def main() -> int:
     if not offline:
         notes.append(f"{n_skipped} offline comparisons (`upgrade --sql`, `downgrade --sql`) skipped: "
                      f"this aludel has no `--sql` yet (`aludel upgrade --help`).")
-    write_report(args.out, summary, notes, distinct, aludel, time.time() - started, args)
+    seconds = time.time() - started
+    os.makedirs(os.path.dirname(cache), exist_ok=True)
+    with open(cache, "wb") as f:
+        pickle.dump(dict(summary=summary, notes=notes, distinct=distinct, seconds=seconds, args=args), f)
+    write_report(args.out, summary, notes, distinct, aludel, seconds, args)
     print(summary)
     for n in notes:
         print("note: " + n)
@@ -682,55 +777,93 @@ def write_report(path, summary, notes, distinct, aludel, seconds, args) -> None:
     ]
     for n in notes:
         lines.append(f"- {n}")
-    lines += ["", "Expected differences are aludel's deliberate fixes of Alembic bugs "
-              "(ALEMBIC.md §10, `docs/alembic-differences.md`); a difference marked "
-              "'varies with PYTHONHASHSEED' is one where Alembic itself prints different "
-              "things from run to run.", ""]
-    sections = [
+    lines += [""]
+    for d in distinct:
+        if d["cls"] == "difference" or d["cls"].startswith("Alembic crashes"):
+            d["cause"] = cause_of(d["argv"], d["a"], d["b"])
+        elif d["cls"].startswith("set order"):
+            d["cause"] = ("Only the order of set-built lists differs (labels, children of a branch point) "
+                          "— §10 #13")
+        else:
+            d["cause"] = "Alembic's own output varies from run to run (Python set order) — §10 #13"
+    kinds = [
         ("Differences", lambda d: d["cls"] == "difference",
-         "Alembic prints one thing, every time; aludel prints another."),
+         "Alembic answers one way, every run; aludel answers another."),
         ("Alembic crashes where aludel does not", lambda d: d["cls"].startswith("Alembic crashes"),
          "Alembic ends with a Python traceback (exit 1); aludel reports a clean error or answers. "
-         "ALEMBIC.md §10 #5, #14 and #18 ask aludel to fix such crashes; a crash not in that "
-         "list is still listed here so it can be checked."),
-        ("Only the order of set-built lists differs", lambda d: d["cls"].startswith("set order"),
-         "Alembic builds these lists from Python sets (labels, children of a branch point), so "
-         "their order changes from run to run; aludel uses load order (§10 #13, "
-         "docs/alembic-differences.md #5). The outputs are equal once those lists are sorted. "
-         "Only the first differing line is shown."),
-        ("Alembic's output varies between runs", lambda d: "varies" in d["cls"],
-         "Alembic iterates Python sets (children of a revision, branch labels, label propagation "
-         "to ancestors; some of them sets of objects hashed by address), so its output changes from run to run, even under one PYTHONHASHSEED; aludel uses load order "
-         "(§10 #13, docs/alembic-differences.md #5). Only the first differing line is shown."),
+         "ALEMBIC.md §10 #5, #14 and #18 ask aludel to fix such crashes; one not in that list is "
+         "listed all the same, to be checked."),
+        ("Expected: Alembic is not deterministic", lambda d: d["cls"].startswith("set order") or "varies" in d["cls"],
+         "Alembic iterates Python sets (children of a revision, branch labels, label propagation to "
+         "ancestors, normalised dependencies, merge/unmerge rows; some are sets of objects hashed by "
+         "address), so its output changes from run to run, even under one PYTHONHASHSEED; aludel "
+         "uses load order (§10 #13, docs/alembic-differences.md #5). 'Set order' entries are equal "
+         "once the set-built lists are sorted; for the others Alembic was run 9 times and the "
+         "class says whether aludel's answer was among Alembic's. Only the first differing line "
+         "is shown."),
     ]
+    # Overview.
+    lines += ["## Overview", "", "| # | cause | distinct | occurrences |", "|---|---|---:|---:|"]
+    order = []
+    for _, pred, _ in kinds:
+        for d in distinct:
+            if pred(d) and d["cause"] not in order:
+                order.append(d["cause"])
+    for n, cause in enumerate(order, 1):
+        ds = [d for d in distinct if d["cause"] == cause]
+        lines.append(f"| {n} | {cause} | {len(ds)} | {sum(d['count'] for d in ds)} |")
+    lines.append("")
     if not distinct:
         lines.append("No differences.")
     i = 0
-    for title, pred, blurb in sections:
+    for title, pred, blurb in kinds:
         chosen = [d for d in distinct if pred(d)]
         lines += [f"## {title} ({len(chosen)} distinct)", "", blurb, ""]
-        for d in chosen:
-            i += 1
-            argv = d["argv"]
-            lines += [
-                f"### {i}. `{' '.join(d['sig'][:2])}` — {d['what'] or d['a'].kind}",
-                "",
-                f"{d['cls']}. Seen {d['count']} time(s) in: {', '.join(d['graphs'][:8])}"
-                + (" …" if len(d["graphs"]) > 8 else "") + ".",
-                "",
-                "Graph (file stem: revision; revises; labels; depends on)"
-                + (", shrunk" if d.get("shrunk") else "") + ":",
-                "",
-                fence(describe(d["graph"])),
-                "",
-                f"Command: `{' '.join(argv)}`",
-                "",
-            ]
-            if "varies" in d["cls"] or d["cls"].startswith("set order"):
-                x, y = first_diff(d["a"].show(), d["b"].show())
-                lines += ["First differing line, Alembic (seed 0) then aludel:", "", fence(f"{x}\n{y}"), ""]
-            else:
-                lines += ["Alembic:", "", fence(d["a"].show()), "", "aludel:", "", fence(d["b"].show()), ""]
+        for cause in order:
+            group = [d for d in chosen if d["cause"] == cause]
+            if not group:
+                continue
+            lines += [f"### Cause {order.index(cause) + 1}: {cause}", ""]
+            # Full reproductions for the smallest case of each kind (at most 3), the
+            # rest as one line each.
+            group.sort(key=lambda d: (len(d["graph"].revs), len(" ".join(d["argv"]))))
+            full, seen_kinds = [], set()
+            for d in group:
+                k = (d["what"], d["a"].kind, d["b"].kind)
+                if k not in seen_kinds and len(full) < 3:
+                    seen_kinds.add(k)
+                    full.append(d)
+            for d in full:
+                i += 1
+                argv = d["argv"]
+                off = is_offline(argv)
+                lines += [
+                    f"#### {i}. `{' '.join(argv)}` — {d['what'] or d['a'].kind}",
+                    "",
+                    f"{d['cls']}. Seen {d['count']} time(s) in: {', '.join(d['graphs'][:8])}"
+                    + (" …" if len(d["graphs"]) > 8 else "") + ".",
+                    "",
+                    "Graph (file stem: revision; revises; labels; depends on)"
+                    + (", shrunk" if d.get("shrunk") else "") + ":",
+                    "",
+                    fence(describe(d["graph"])),
+                    "",
+                ]
+                if "varies" in d["cls"] or d["cls"].startswith("set order"):
+                    x, y = first_diff(d["a"].show(off), d["b"].show(off))
+                    lines += ["First differing line, Alembic then aludel:", "", fence(f"{x}\n{y}"), ""]
+                else:
+                    what = " (steps and version-table rows of the script)" if off else ""
+                    lines += [f"Alembic{what}:", "", fence(d["a"].show(off)), "",
+                              f"aludel{what}:", "", fence(d["b"].show(off)), ""]
+            rest = [d for d in group if d not in full]
+            if rest:
+                lines += [f"{len(rest)} more of this cause (command — graph — Alembic / aludel):", ""]
+                for d in rest:
+                    lines.append(f"- `{' '.join(d['argv'])}` — {d['graphs'][0]} — "
+                                 f"{d['a'].show()[:90]!r} / {d['b'].show(is_offline(d['argv']))[:90]!r}"
+                                 .replace("|", "\\|"))
+                lines.append("")
     with open(path, "w") as f:
         f.write("\n".join(lines))
 
