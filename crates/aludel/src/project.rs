@@ -49,7 +49,7 @@ impl Project {
                 down_revisions: f.down_revisions.clone(),
                 branch_labels: f.branch_labels.clone(),
                 depends_on: f.depends_on.clone(),
-                source: f.path.display().to_string(),
+                source: f.path.to_string_lossy().into_owned(),
             })
             .collect();
         let map = RevisionMap::build(specs)?;

@@ -9,14 +9,17 @@
 //! For speed, files are read and parsed by worker threads while the directories are
 //! still being listed (in the order the file system lists them); load order is
 //! applied when everything is read, and the error reported is the first in load
-//! order. This module must not interpret revisions beyond parsing each file:
+//! order. On Unix each file is opened relative to its directory's descriptor, so
+//! the kernel does not walk the whole path again for every file (a quarter of the
+//! load time on 10,000 files). This module must not interpret revisions beyond
+//! parsing each file:
 //! duplicate ids and graph checks belong to the `revision` module.
 
 use std::collections::{HashMap, HashSet, VecDeque};
 use std::fs::{self, File};
 use std::io::{self, Read};
 use std::path::{Path, PathBuf};
-use std::sync::{Condvar, Mutex, MutexGuard, PoisonError};
+use std::sync::{Arc, Condvar, Mutex, MutexGuard, PoisonError};
 
 use super::error::ScriptError;
 use super::file::{parse_bytes_owned, RevisionFile};
@@ -28,6 +31,9 @@ const SPAWN_WORKERS_AT: usize = 64;
 const BATCH: usize = 32;
 /// More threads than this do not help: the work is mostly system calls.
 const MAX_THREADS: usize = 8;
+
+/// A file found by the walk: its discovery index, its path, and its directory.
+type Found = (usize, PathBuf, Arc<Directory>);
 
 /// Loads and parses every revision file of `locations`, in load order. A location
 /// that does not exist is skipped; one that is not a directory is an error.
@@ -45,10 +51,10 @@ pub fn load_revision_files(
         // for work that will not come.
         let closer = CloseOnDrop(&queue);
         let mut workers = Vec::new();
-        let mut batch: Vec<(usize, PathBuf)> = Vec::with_capacity(BATCH);
+        let mut batch: Vec<Found> = Vec::with_capacity(BATCH);
         let walk = {
-            let mut on_file = |index: usize, path: PathBuf| {
-                batch.push((index, path));
+            let mut on_file = |index: usize, path: PathBuf, dir: &Arc<Directory>| {
+                batch.push((index, path, Arc::clone(dir)));
                 if batch.len() == BATCH {
                     queue.push(std::mem::replace(&mut batch, Vec::with_capacity(BATCH)));
                 }
@@ -114,7 +120,9 @@ pub fn revision_file_paths(
     recursive: bool,
 ) -> Result<Vec<PathBuf>, ScriptError> {
     let mut paths: Vec<Option<PathBuf>> = Vec::new();
-    let walk = walk_locations(locations, recursive, &mut |_, path| paths.push(Some(path)))?;
+    let walk = walk_locations(locations, recursive, &mut |_, path, _| {
+        paths.push(Some(path))
+    })?;
     let order = walk.load_order(|index| paths.get(index).and_then(|p| p.as_deref()));
     Ok(order
         .into_iter()
@@ -123,11 +131,12 @@ pub fn revision_file_paths(
 }
 
 /// Walks `locations`, handing each revision file to `on_file(discovery index,
-/// path)` as soon as the directory listing yields it (not yet in load order).
+/// path, directory)` as soon as the directory listing yields it (not yet in load
+/// order).
 fn walk_locations(
     locations: &[PathBuf],
     recursive: bool,
-    on_file: &mut dyn FnMut(usize, PathBuf),
+    on_file: &mut dyn FnMut(usize, PathBuf, &Arc<Directory>),
 ) -> Result<Walk, ScriptError> {
     let mut walker = Walker {
         recursive,
@@ -221,7 +230,7 @@ impl Walk {
 
 struct Walker<'f> {
     recursive: bool,
-    on_file: &'f mut dyn FnMut(usize, PathBuf),
+    on_file: &'f mut dyn FnMut(usize, PathBuf, &Arc<Directory>),
     /// Canonical paths of the directories walked so far.
     visited_dirs: HashSet<PathBuf>,
     walk: Walk,
@@ -237,6 +246,7 @@ impl Walker<'_> {
             source,
         };
         let mut files: Vec<usize> = Vec::new();
+        let handle = Arc::new(Directory::open(dir));
         // (path, is a symbolic link)
         let mut dirs: Vec<(PathBuf, bool)> = Vec::new();
         for entry in fs::read_dir(dir).map_err(list_error)? {
@@ -284,7 +294,7 @@ impl Walker<'_> {
             let index = self.walk.discovered;
             self.walk.discovered += 1;
             files.push(index);
-            (self.on_file)(index, path);
+            (self.on_file)(index, path, &handle);
         }
         self.walk.dirs.push(WalkedDir {
             real_path: real_dir.clone(),
@@ -323,7 +333,7 @@ struct WorkQueue {
 
 #[derive(Default)]
 struct QueueState {
-    batches: VecDeque<Vec<(usize, PathBuf)>>,
+    batches: VecDeque<Vec<Found>>,
     closed: bool,
 }
 
@@ -334,7 +344,7 @@ impl WorkQueue {
         self.state.lock().unwrap_or_else(PoisonError::into_inner)
     }
 
-    fn push(&self, batch: Vec<(usize, PathBuf)>) {
+    fn push(&self, batch: Vec<Found>) {
         if batch.is_empty() {
             return;
         }
@@ -348,7 +358,7 @@ impl WorkQueue {
     }
 
     /// The next batch; `None` once the queue is closed and empty.
-    fn pop(&self) -> Option<Vec<(usize, PathBuf)>> {
+    fn pop(&self) -> Option<Vec<Found>> {
         let mut state = self.lock();
         loop {
             if let Some(batch) = state.batches.pop_front() {
@@ -379,25 +389,82 @@ fn read_queue(queue: &WorkQueue) -> Vec<(usize, Result<RevisionFile, ScriptError
     let mut done = Vec::new();
     while let Some(batch) = queue.pop() {
         done.reserve(batch.len());
-        for (index, path) in batch {
-            done.push((index, read_one(path, &mut buf)));
+        for (index, path, dir) in batch {
+            done.push((index, read_one(&dir, path, &mut buf)));
         }
     }
     done
 }
 
-/// Reads and parses one file, reusing `buf`.
-fn read_one(path: PathBuf, buf: &mut Vec<u8>) -> Result<RevisionFile, ScriptError> {
-    match read_into(&path, buf) {
+/// Reads and parses one file of `dir`, reusing `buf`.
+fn read_one(
+    dir: &Directory,
+    path: PathBuf,
+    buf: &mut Vec<u8>,
+) -> Result<RevisionFile, ScriptError> {
+    match read_into(dir.open_file(&path)?, buf) {
         Ok(len) => parse_bytes_owned(path, buf.get(..len).unwrap_or_default()),
         Err(source) => Err(ScriptError::Read { path, source }),
     }
 }
 
-/// Reads a whole file into `buf` (grown as needed, reused across files) with no
-/// more system calls than open, read until end, close. Returns the length.
-fn read_into(path: &Path, buf: &mut Vec<u8>) -> io::Result<usize> {
-    let mut file = File::open(path)?;
+/// A directory being walked, kept open (on Unix) so that its files can be opened
+/// relative to it. Opening it is only an optimisation: when it fails, files are
+/// opened by their full path, with the same errors.
+struct Directory {
+    #[cfg(unix)]
+    fd: Option<rustix::fd::OwnedFd>,
+}
+
+impl Directory {
+    #[cfg(unix)]
+    fn open(path: &Path) -> Directory {
+        use rustix::fs::{Mode, OFlags};
+        let flags = OFlags::RDONLY | OFlags::DIRECTORY | OFlags::CLOEXEC;
+        Directory {
+            fd: rustix::fs::open(path, flags, Mode::empty()).ok(),
+        }
+    }
+
+    #[cfg(not(unix))]
+    fn open(_path: &Path) -> Directory {
+        Directory {}
+    }
+
+    /// Opens `path`, a file of this directory, for reading.
+    fn open_file(&self, path: &Path) -> Result<File, ScriptError> {
+        let opened = match self.open_relative(path) {
+            Some(opened) => opened,
+            None => File::open(path),
+        };
+        opened.map_err(|source| ScriptError::Read {
+            path: path.to_path_buf(),
+            source,
+        })
+    }
+
+    #[cfg(unix)]
+    fn open_relative(&self, path: &Path) -> Option<io::Result<File>> {
+        use rustix::fs::{Mode, OFlags};
+        let fd = self.fd.as_ref()?;
+        let name = path.file_name()?;
+        let flags = OFlags::RDONLY | OFlags::CLOEXEC;
+        Some(
+            rustix::fs::openat(fd, name, flags, Mode::empty())
+                .map(File::from)
+                .map_err(io::Error::from),
+        )
+    }
+
+    #[cfg(not(unix))]
+    fn open_relative(&self, _path: &Path) -> Option<io::Result<File>> {
+        None
+    }
+}
+
+/// Reads all of `file` into `buf` (grown as needed, reused across files) with no
+/// more system calls than read until end. Returns the length.
+fn read_into(mut file: impl Read, buf: &mut Vec<u8>) -> io::Result<usize> {
     let mut filled = 0;
     loop {
         if filled == buf.len() {
@@ -612,10 +679,11 @@ mod tests {
         let text = "x".repeat(100_000);
         fs::write(&path, &text).expect("write");
         let mut buf = vec![0u8; 16];
-        let len = read_into(&path, &mut buf).expect("reads");
+        let open = || File::open(&path).expect("opens");
+        let len = read_into(open(), &mut buf).expect("reads");
         assert_eq!(&buf[..len], text.as_bytes());
         fs::write(&path, "").expect("write");
-        assert_eq!(read_into(&path, &mut buf).expect("reads"), 0);
+        assert_eq!(read_into(open(), &mut buf).expect("reads"), 0);
     }
 
     /// Load-time figure for 10,000 files. Not an assertion (timings are measured,
@@ -665,7 +733,7 @@ mod tests {
                     scope.spawn(move || {
                         let mut buf = Vec::new();
                         for path in chunk {
-                            read_into(path, &mut buf).expect("reads");
+                            read_into(File::open(path).expect("opens"), &mut buf).expect("reads");
                         }
                     });
                 }
