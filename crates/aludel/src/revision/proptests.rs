@@ -161,4 +161,30 @@ proptest! {
             }
         }
     }
+
+    /// `_get_all_current` as Alembic defines it (the rows and their ancestors, less
+    /// every member with a versioned descendant in the set), walked member by member,
+    /// against the map's one-pass version.
+    #[test]
+    fn all_current_keeps_the_members_without_a_versioned_descendant_in_the_set(
+        specs in dag(),
+        picks in proptest::collection::vec(any::<prop::sample::Index>(), 0..4),
+    ) {
+        let map = RevisionMap::build(specs).unwrap();
+        let rows: Vec<String> = picks.iter().map(|p| map.id(p.index(map.len())).to_string()).collect();
+        let mut set = vec![false; map.len()];
+        let top: Vec<RevIdx> = rows.iter().filter_map(|r| map.index_of(r)).collect();
+        for r in map.iterate_related(&top, Edges::NormalizedDown) {
+            set[r] = true;
+        }
+        let expected: Vec<RevIdx> = (0..map.len())
+            .filter(|&r| set[r])
+            .filter(|&r| {
+                !map.iterate_related(&[r], Edges::Next)
+                    .into_iter()
+                    .any(|d| d != r && set[d])
+            })
+            .collect();
+        prop_assert_eq!(map.get_all_current(&rows).unwrap(), expected);
+    }
 }

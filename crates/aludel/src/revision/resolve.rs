@@ -446,16 +446,11 @@ impl RevisionMap {
         for r in self.iterate_related(&top, Edges::NormalizedDown) {
             set[r] = true;
         }
-        let members: Vec<RevIdx> = (0..self.len()).filter(|&i| set[i]).collect();
-        Ok(members
-            .iter()
-            .copied()
-            .filter(|&r| {
-                !self
-                    .iterate_related(&[r], Edges::Next)
-                    .into_iter()
-                    .any(|d| d != r && set[d])
-            })
+        // The set holds every ancestor of its members, so a member has a versioned
+        // descendant in it exactly when one of its versioned children is in it: one
+        // look at each member's children, not a walk per member.
+        Ok((0..self.len())
+            .filter(|&r| set[r] && !self.rev(r).nextrev.iter().any(|&child| set[child]))
             .collect())
     }
 
