@@ -2,11 +2,10 @@
 //! library's migrate commands and renders their results (text as Alembic prints it,
 //! or JSON). Offline (`--sql`) forms print the library's script to stdout.
 
-use std::future::Future;
 use std::io::IsTerminal;
 
 use aludel::command::{self, MigrateOptions, OfflineOptions};
-use aludel::config::Dialect;
+use aludel::config::{Config, Dialect};
 use aludel::dialect::Connection;
 use aludel::display::{log_entry, revision_line, LineOptions};
 use aludel::error::{CommandError, Error, Result};
@@ -19,38 +18,93 @@ use crate::args::{Cli, Command, DialectArg, OfflineArgs};
 use crate::progress::Progress;
 use crate::render::{revisions_json, Out};
 
-fn block_on<F: Future>(future: F) -> Result<F::Output> {
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .map_err(|e| Error::command(format!("Cannot start the async runtime: {e}")))?;
-    Ok(runtime.block_on(future))
+/// The async runtime and the database connection of one command. Started before
+/// the project's revision files are read, so that connecting (a server round trip,
+/// or SQLite's worker thread) and loading the files overlap: `current` is mostly
+/// these two. The connection is only used once the project has loaded without
+/// error, so a malformed file is still reported before anything touches the
+/// database.
+pub struct Database {
+    /// `Some` until dropped: dropping shuts it down without waiting for a
+    /// connection attempt still in flight (a `--wait` retry, a DNS lookup).
+    runtime: Option<tokio::runtime::Runtime>,
+    connecting: tokio::task::JoinHandle<Result<Box<dyn Connection>>>,
 }
 
-/// Connects, runs `work`, and closes the connection whatever happened.
+impl Database {
+    /// Starts connecting to `config`'s database in the background.
+    pub fn start(cli: &Cli, config: &Config) -> Result<Database> {
+        // One worker thread makes the connection while this thread reads files.
+        let runtime = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(1)
+            .enable_all()
+            .build()
+            .map_err(|e| Error::command(format!("Cannot start the async runtime: {e}")))?;
+        let config = config.clone();
+        let wait = cli.wait;
+        let connecting =
+            runtime.spawn(async move { command::connect_with_config(&config, wait).await });
+        Ok(Database {
+            runtime: Some(runtime),
+            connecting,
+        })
+    }
+
+    /// Waits for the connection, runs `work`, and closes the connection whatever
+    /// happened.
+    fn with_connection<T>(
+        mut self,
+        work: impl AsyncFnOnce(&mut dyn Connection) -> Result<T>,
+    ) -> Result<T> {
+        let Some(runtime) = self.runtime.take() else {
+            return Err(Error::command("The async runtime has already shut down"));
+        };
+        let connecting = &mut self.connecting;
+        let result = runtime.block_on(async {
+            let mut conn = connecting
+                .await
+                .map_err(|e| Error::command(format!("The connection attempt stopped: {e}")))??;
+            let result = work(conn.as_mut()).await;
+            conn.close().await;
+            result
+        });
+        runtime.shutdown_background();
+        result
+    }
+}
+
+impl Drop for Database {
+    fn drop(&mut self) {
+        if let Some(runtime) = self.runtime.take() {
+            runtime.shutdown_background();
+        }
+    }
+}
+
+/// Connects (unless `db` already is) and runs `work` on the connection.
 fn with_connection<T>(
     cli: &Cli,
     project: &Project,
+    db: Option<Database>,
     work: impl AsyncFnOnce(&mut dyn Connection) -> Result<T>,
 ) -> Result<T> {
-    block_on(async {
-        let mut conn = command::connect(project, cli.wait).await?;
-        let result = work(conn.as_mut()).await;
-        conn.close().await;
-        result
-    })?
+    let db = match db {
+        Some(db) => db,
+        None => Database::start(cli, &project.config)?,
+    };
+    db.with_connection(work)
 }
 
 /// The version table's rows (for `history -i` and `-r current:`).
 pub fn version_rows(cli: &Cli, project: &Project) -> Result<Vec<String>> {
-    with_connection(cli, project, async |conn| {
+    with_connection(cli, project, None, async |conn| {
         Ok(command::current(conn, project, false).await?.rows)
     })
 }
 
 /// The revisions `current` names (for `show current`, `edit current`).
 pub fn current_revisions(cli: &Cli, project: &Project) -> Result<Vec<RevIdx>> {
-    with_connection(cli, project, async |conn| {
+    with_connection(cli, project, None, async |conn| {
         let rows = command::current(conn, project, false).await?.rows;
         Ok(rows
             .iter()
@@ -85,7 +139,21 @@ fn report_run(out: &Out, report: &RunReport) {
 }
 
 /// `upgrade`, `downgrade`, `current`, `stamp`, `ensure-version`.
-pub fn run(cli: &Cli, project: &Project, out: &Out) -> Result<()> {
+/// Whether `command` will talk to the database (not an offline `--sql` form), so
+/// that connecting can start before the project is read.
+pub fn connects(command: &Command) -> bool {
+    match command {
+        Command::Upgrade { offline, .. }
+        | Command::Downgrade { offline, .. }
+        | Command::Stamp { offline, .. }
+        | Command::EnsureVersion { offline } => !offline.sql,
+        Command::Current { .. } => true,
+        _ => false,
+    }
+}
+
+/// Runs a database command; `db` is the connection started early, if any.
+pub fn run(cli: &Cli, project: &Project, out: &Out, db: Option<Database>) -> Result<()> {
     let mut progress = Progress {
         terminal: std::io::stderr().is_terminal(),
         quiet: cli.quiet || out.is_json(),
@@ -100,7 +168,7 @@ pub fn run(cli: &Cli, project: &Project, out: &Out) -> Result<()> {
                 print_script(out, &script);
                 return Ok(());
             }
-            let report = with_connection(cli, project, async |conn| {
+            let report = with_connection(cli, project, db, async |conn| {
                 command::upgrade(conn, project, revision, &opts, &mut progress).await
             })?;
             report_run(out, &report);
@@ -119,7 +187,7 @@ pub fn run(cli: &Cli, project: &Project, out: &Out) -> Result<()> {
                 print_script(out, &script);
                 return Ok(());
             }
-            let report = with_connection(cli, project, async |conn| {
+            let report = with_connection(cli, project, db, async |conn| {
                 command::downgrade(conn, project, revision, &opts, &mut progress).await
             })?;
             report_run(out, &report);
@@ -135,7 +203,7 @@ pub fn run(cli: &Cli, project: &Project, out: &Out) -> Result<()> {
                 print_script(out, &script);
                 return Ok(());
             }
-            let report = with_connection(cli, project, async |conn| {
+            let report = with_connection(cli, project, db, async |conn| {
                 command::stamp(conn, project, revisions, *purge, &mut progress).await
             })?;
             report_run(out, &report);
@@ -146,7 +214,7 @@ pub fn run(cli: &Cli, project: &Project, out: &Out) -> Result<()> {
                 print_script(out, &script);
                 return Ok(());
             }
-            let created = with_connection(cli, project, async |conn| {
+            let created = with_connection(cli, project, db, async |conn| {
                 command::ensure_version(conn, project).await
             })?;
             out.json(json!({ "created": created, "version_table": project.config.version_table }));
@@ -154,7 +222,7 @@ pub fn run(cli: &Cli, project: &Project, out: &Out) -> Result<()> {
         Command::Current {
             verbose,
             check_heads,
-        } => current(cli, project, out, *verbose, *check_heads)?,
+        } => current(cli, project, out, db, *verbose, *check_heads)?,
         _ => unreachable!("db::run is only called for database commands"),
     }
     Ok(())
@@ -164,10 +232,11 @@ fn current(
     cli: &Cli,
     project: &Project,
     out: &Out,
+    db: Option<Database>,
     verbose: bool,
     check_heads: bool,
 ) -> Result<()> {
-    let current = with_connection(cli, project, async |conn| {
+    let current = with_connection(cli, project, db, async |conn| {
         command::current(conn, project, verbose).await
     })?;
     if verbose {

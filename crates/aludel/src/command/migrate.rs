@@ -9,7 +9,7 @@
 
 use std::time::Duration;
 
-use crate::config::Dialect;
+use crate::config::{Config, Dialect};
 use crate::dialect::{connect as connect_db, sql_dialect, ConnectOptions, Connection};
 use crate::error::{Catch, CommandError, Error, Result};
 use crate::project::Project;
@@ -20,10 +20,19 @@ use crate::runtime::{offline, prepare_steps, Events, RunOptions, RunReport, Tabl
 /// Connects to the project's database (`--url`, `DATABASE_URL` or `database_url`).
 /// `wait` retries while the server does not answer yet.
 pub async fn connect(project: &Project, wait: Option<Duration>) -> Result<Box<dyn Connection>> {
-    let url = project.config.database_url()?;
+    connect_with_config(&project.config, wait).await
+}
+
+/// [`connect`] with only the configuration, so that connecting can start before
+/// the revision files are read (the CLI overlaps the two).
+pub async fn connect_with_config(
+    config: &Config,
+    wait: Option<Duration>,
+) -> Result<Box<dyn Connection>> {
+    let url = config.database_url()?;
     let options = ConnectOptions {
         wait,
-        lock_timeout: project.config.lock_timeout,
+        lock_timeout: config.lock_timeout,
     };
     connect_db(&url, &options)
         .await

@@ -17,7 +17,7 @@ pub use inspect::{
     branches, heads, history, history_with_current, parse_history_range, show, BranchPoint,
 };
 pub use migrate::{
-    connect, current, downgrade, downgrade_sql, ensure_version, ensure_version_sql, is_at_heads,
-    stamp, stamp_sql, status, upgrade, upgrade_sql, Current, Drift, MigrateOptions, OfflineOptions,
-    Status,
+    connect, connect_with_config, current, downgrade, downgrade_sql, ensure_version,
+    ensure_version_sql, is_at_heads, stamp, stamp_sql, status, upgrade, upgrade_sql, Current,
+    Drift, MigrateOptions, OfflineOptions, Status,
 };
