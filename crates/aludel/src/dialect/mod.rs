@@ -95,6 +95,15 @@ pub struct SessionInfo {
     pub user: Option<String>,
 }
 
+/// Why [`Connection::begin_and_query`] failed.
+#[derive(Debug)]
+pub enum BeginError {
+    /// The transaction could not be opened (or the lock taken).
+    Begin(DbError),
+    /// The query failed; the transaction was rolled back.
+    Query(DbError),
+}
+
 /// A live connection to one database.
 #[async_trait]
 pub trait Connection: Send {
@@ -136,6 +145,31 @@ pub trait Connection: Send {
     }
     async fn commit(&mut self) -> Result<(), DbError> {
         self.execute("COMMIT").await.map(|_| ())
+    }
+
+    /// [`begin`](Connection::begin), then `query` in the new transaction, returning
+    /// its first column: one round trip where the driver can. On any error no
+    /// transaction is left open.
+    async fn begin_and_query(&mut self, query: &str) -> Result<Vec<Option<String>>, BeginError> {
+        self.begin().await.map_err(BeginError::Begin)?;
+        match self.query_column(query).await {
+            Ok(column) => Ok(column),
+            Err(e) => {
+                let _ = self.rollback().await;
+                Err(BeginError::Query(e))
+            }
+        }
+    }
+
+    /// Runs `statements`, then commits: one round trip where the driver batches.
+    /// On failure, the index of the failed statement (`statements.len()` for the
+    /// commit itself); the transaction is then still open. A dialect that overrides
+    /// [`commit`](Connection::commit) must override this too.
+    async fn execute_and_commit(&mut self, statements: &[String]) -> Result<(), (usize, DbError)> {
+        let mut batch = Vec::with_capacity(statements.len() + 1);
+        batch.extend_from_slice(statements);
+        batch.push("COMMIT".to_owned());
+        self.execute_batch(&batch).await.map(|_| ())
     }
     async fn rollback(&mut self) -> Result<(), DbError> {
         self.execute("ROLLBACK").await.map(|_| ())

@@ -4,7 +4,7 @@
 
 use sqlx::{AssertSqlSafe, ColumnIndex, Database, Decode, Executor, Row};
 
-use super::DbError;
+use super::{BeginError, DbError};
 
 /// The number of rows a statement changed, for every driver's result type.
 pub(crate) trait RowsAffected {
@@ -70,6 +70,40 @@ where
         }
     }
     Ok(counts)
+}
+
+/// Runs `begin` and `query` as one multi-statement text; returns the first column
+/// of the query's rows. An error before `begin`'s result arrived is
+/// [`BeginError::Begin`] (no transaction opened); a later one is
+/// [`BeginError::Query`] (the transaction is open: the caller rolls back).
+pub(crate) async fn begin_and_query_column<DB>(
+    conn: &mut DB::Connection,
+    begin: &str,
+    query: &str,
+) -> Result<Vec<Option<String>>, BeginError>
+where
+    DB: Database,
+    usize: ColumnIndex<DB::Row>,
+    for<'r> Option<String>: Decode<'r, DB>,
+    for<'c> &'c mut DB::Connection: Executor<'c, Database = DB>,
+{
+    use futures_util::StreamExt;
+    let joined = format!("{begin};\n{query}");
+    let mut begun = false;
+    let mut column = Vec::new();
+    let mut items = sqlx::raw_sql(AssertSqlSafe(joined)).fetch_many(&mut *conn);
+    while let Some(item) = items.next().await {
+        match item {
+            Ok(sqlx::Either::Left(_)) => begun = true,
+            Ok(sqlx::Either::Right(row)) => column.push(
+                row.try_get_unchecked::<Option<String>, usize>(0)
+                    .map_err(|e| BeginError::Query(DbError::from_sqlx(e, None)))?,
+            ),
+            Err(e) if begun => return Err(BeginError::Query(DbError::from_sqlx(e, None))),
+            Err(e) => return Err(BeginError::Begin(DbError::from_sqlx(e, None))),
+        }
+    }
+    Ok(column)
 }
 
 /// Runs a query and returns every value as text (NULL as `None`).
