@@ -161,6 +161,20 @@ pub trait Connection: Send {
         }
     }
 
+    /// [`begin`](Connection::begin), then `statements` as
+    /// [`execute_batch`](Connection::execute_batch): one round trip where the driver
+    /// batches. On failure, `None` when the transaction did not open, or the index
+    /// of the failed statement (the transaction is then open).
+    async fn begin_and_execute_batch(
+        &mut self,
+        statements: &[String],
+    ) -> Result<Vec<u64>, (Option<usize>, DbError)> {
+        self.begin().await.map_err(|e| (None, e))?;
+        self.execute_batch(statements)
+            .await
+            .map_err(|(k, e)| (Some(k), e))
+    }
+
     /// Runs `statements`, then commits: one round trip where the driver batches.
     /// On failure, the index of the failed statement (`statements.len()` for the
     /// commit itself); the transaction is then still open. A dialect that overrides

@@ -150,6 +150,23 @@ impl Connection for PgConn {
         raw::execute_batch::<Postgres>(&mut self.conn, statements, self.secret.as_deref()).await
     }
 
+    async fn begin_and_execute_batch(
+        &mut self,
+        statements: &[String],
+    ) -> Result<Vec<u64>, (Option<usize>, DbError)> {
+        let mut batch = Vec::with_capacity(statements.len() + 1);
+        batch.push("BEGIN".to_owned());
+        batch.extend_from_slice(statements);
+        match self.execute_batch(&batch).await {
+            Ok(mut counts) => {
+                counts.remove(0);
+                Ok(counts)
+            }
+            Err((0, e)) => Err((None, e)),
+            Err((k, e)) => Err((Some(k - 1), e)),
+        }
+    }
+
     async fn query_rows(&mut self, sql: &str) -> Result<Vec<Vec<Option<String>>>, DbError> {
         raw::query_rows::<Postgres>(&mut self.conn, sql, self.secret.as_deref()).await
     }

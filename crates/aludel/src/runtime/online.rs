@@ -270,6 +270,8 @@ impl<'a> Runner<'a> {
             let started = Instant::now();
             events.step_started(i + 1, total, step);
             let resumed_after = if atomic {
+                // Under a session lock the transaction opens with the step's batch.
+                let mut begin_with_batch = false;
                 if !self.tx_open {
                     if self.per_transaction_lock() {
                         let now = self.begin_and_read_versions().await?;
@@ -277,10 +279,10 @@ impl<'a> Runner<'a> {
                             return Ok(Pass::Replan);
                         }
                     } else {
-                        self.begin().await?;
+                        begin_with_batch = true;
                     }
                 }
-                self.atomic_step(step).await?;
+                self.atomic_step(step, begin_with_batch).await?;
                 if self.options.transaction_per_migration {
                     self.commit().await?;
                 }
@@ -327,10 +329,12 @@ impl<'a> Runner<'a> {
         }
     }
 
-    /// Statements, version change and history row inside the open transaction. The
-    /// statements and the version-table changes go in one batch (one round trip
-    /// where the driver can), so a failure still names its statement exactly.
-    async fn atomic_step(&mut self, step: &PreparedStep) -> Result<()> {
+    /// Statements, version change and history row in one transaction (opened here
+    /// when `begin`, else already open). The statements and the version-table
+    /// changes go in one batch (one round trip where the driver can, with the
+    /// `BEGIN`), so a failure still names its statement exactly; the history row
+    /// goes with the `COMMIT`.
+    async fn atomic_step(&mut self, step: &PreparedStep, begin: bool) -> Result<()> {
         let record = self.record(step);
         let started = Instant::now();
         let n = step.statements.len();
@@ -340,7 +344,21 @@ impl<'a> Runner<'a> {
             .map(|s| s.sql.clone())
             .chain(step.version_changes.iter().map(|(_, sql)| sql.clone()))
             .collect();
-        match self.conn.execute_batch(&batch).await {
+        let result = if begin {
+            self.conn.begin_and_execute_batch(&batch).await
+        } else {
+            self.conn
+                .execute_batch(&batch)
+                .await
+                .map_err(|(k, e)| (Some(k), e))
+        };
+        if let Err((None, db)) = result {
+            return Err(db_error("starting a transaction")(db));
+        }
+        if begin {
+            self.tx_open = true;
+        }
+        match result.map_err(|(k, e)| (k.unwrap_or(0), e)) {
             Ok(counts) => self.check_version_counts(step, &counts[n.min(counts.len())..])?,
             Err((k, db)) if k < n => {
                 let _ = self.conn.rollback().await;
