@@ -125,7 +125,7 @@ fn offline_options(args: &OfflineArgs) -> OfflineOptions {
 
 fn print_script(out: &Out, script: &str) {
     if out.is_json() {
-        out.json(json!({ "sql": script }));
+        out.json(|| json!({ "sql": script }));
     } else {
         out.raw(script);
     }
@@ -135,7 +135,7 @@ fn report_run(out: &Out, report: &RunReport) {
     for w in &report.warnings {
         eprintln!("warning: {w}");
     }
-    out.json(serde_json::to_value(report).unwrap_or_default());
+    out.json(|| serde_json::to_value(report).unwrap_or_default());
 }
 
 /// `upgrade`, `downgrade`, `current`, `stamp`, `ensure-version`.
@@ -217,7 +217,9 @@ pub fn run(cli: &Cli, project: &Project, out: &Out, db: Option<Database>) -> Res
             let created = with_connection(cli, project, db, async |conn| {
                 command::ensure_version(conn, project).await
             })?;
-            out.json(json!({ "created": created, "version_table": project.config.version_table }));
+            out.json(
+                || json!({ "created": created, "version_table": project.config.version_table }),
+            );
         }
         Command::Current {
             verbose,
@@ -272,12 +274,14 @@ fn current(
         }
     }
     let at_heads = command::is_at_heads(project, &current.rows);
-    out.json(json!({
-        "rows": current.rows,
-        "current": revisions_json(project, &current.current),
-        "at_heads": at_heads,
-        "drift": current.drift,
-    }));
+    out.json(|| {
+        json!({
+            "rows": current.rows,
+            "current": revisions_json(project, &current.current),
+            "at_heads": at_heads,
+            "drift": current.drift,
+        })
+    });
     if check_heads && !at_heads {
         return Err(CommandError::new("Database is not on all head revisions")
             .with_reason(format!(

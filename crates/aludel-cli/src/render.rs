@@ -45,9 +45,11 @@ impl Out {
     pub(crate) fn is_json(&self) -> bool {
         self.json
     }
-    pub(crate) fn json(&self, doc: Value) {
+    /// Writes the JSON document `doc` makes, in JSON mode only (building it for a
+    /// 10,000-revision history would cost more than the text output itself).
+    pub(crate) fn json(&self, doc: impl FnOnce() -> Value) {
         if self.json {
-            let _ = writeln!(self.stdout.borrow_mut(), "{doc}");
+            let _ = writeln!(self.stdout.borrow_mut(), "{}", doc());
         }
     }
 }
@@ -140,7 +142,7 @@ pub fn run(cli: &Cli) -> Result<()> {
                 report.config_path.display()
             ));
             out.json(
-                json!({"actions": actions, "config": report.config_path.display().to_string()}),
+                || json!({"actions": actions, "config": report.config_path.display().to_string()}),
             );
         }
         Command::ListTemplates => {
@@ -150,7 +152,7 @@ pub fn run(cli: &Cli) -> Result<()> {
                 out.text(&format!("{} - {}", t.name, t.description));
             }
             out.text("\nTemplates are used via the 'init' command, e.g.:\n\n  aludel init --template generic ./migrations");
-            out.json(json!({"templates": templates.iter().map(|t| json!({"name": t.name, "description": t.description})).collect::<Vec<_>>()}));
+            out.json(|| json!({"templates": templates.iter().map(|t| json!({"name": t.name, "description": t.description})).collect::<Vec<_>>()}));
         }
         Command::Revision(a) => {
             let project = open_project(cli)?;
@@ -193,7 +195,7 @@ pub fn run(cli: &Cli) -> Result<()> {
             for &h in &heads {
                 out.text(&line_or_entry(project, h, *verbose, LineOptions::heads()));
             }
-            out.json(json!({"heads": revisions_json(project, &heads)}));
+            out.json(|| json!({"heads": revisions_json(project, &heads)}));
         }
         Command::Branches { verbose } => {
             let project = open_project(cli)?;
@@ -231,7 +233,7 @@ pub fn run(cli: &Cli) -> Result<()> {
                     "children": revisions_json(project, &bp.children),
                 }));
             }
-            out.json(json!({"branch_points": docs}));
+            out.json(|| json!({"branch_points": docs}));
         }
         Command::History {
             rev_range,
@@ -269,13 +271,15 @@ pub fn run(cli: &Cli) -> Result<()> {
                 };
                 out.text(&line);
             }
-            let mut docs = revisions_json(project, &revs);
-            if *indicate_current {
-                for (doc, &r) in docs.iter_mut().zip(&revs) {
-                    doc["current"] = json!(rows.iter().any(|row| row == project.map.id(r)));
+            out.json(|| {
+                let mut docs = revisions_json(project, &revs);
+                if *indicate_current {
+                    for (doc, &r) in docs.iter_mut().zip(&revs) {
+                        doc["current"] = json!(rows.iter().any(|row| row == project.map.id(r)));
+                    }
                 }
-            }
-            out.json(json!({"revisions": docs}));
+                json!({"revisions": docs})
+            });
         }
         Command::Upgrade { .. }
         | Command::Downgrade { .. }
@@ -301,7 +305,7 @@ pub fn run(cli: &Cli) -> Result<()> {
             for &r in &revs {
                 out.text(&log_entry(&project.map, r, project.text(r), false));
             }
-            out.json(json!({"revisions": revisions_json(project, &revs)}));
+            out.json(|| json!({"revisions": revisions_json(project, &revs)}));
         }
         Command::Edit { rev } => {
             let project = open_project(cli)?;
@@ -319,7 +323,7 @@ pub fn run(cli: &Cli) -> Result<()> {
             } else {
                 command::edit(project, rev, editor.as_deref())?
             };
-            out.json(json!({"opened": opened.iter().map(|p| p.display().to_string()).collect::<Vec<_>>()}));
+            out.json(|| json!({"opened": opened.iter().map(|p| p.display().to_string()).collect::<Vec<_>>()}));
         }
     }
     Ok(())
@@ -344,7 +348,7 @@ fn report_generated(out: &Out, generated: &command::GeneratedRevision) {
             out.text(o);
         }
     }
-    out.json(json!({"revision": generated.revision, "path": absolute(&generated.path).display().to_string()}));
+    out.json(|| json!({"revision": generated.revision, "path": absolute(&generated.path).display().to_string()}));
 }
 
 fn absolute(p: &Path) -> PathBuf {

@@ -120,10 +120,22 @@ fn only_revisions(nodes: &[Option<Node>]) -> Vec<RevIdx> {
 }
 
 impl RevisionMap {
+    /// `rev` and its ancestors through normalised edges, as a bit set. The set is
+    /// its own visited mark: a merge-heavy history asks for thousands of these.
     fn ancestors_bits(&self, rev: RevIdx) -> RevSet {
         let mut set = RevSet::new(self.len());
-        for a in self.iterate_related(&[rev], Edges::NormalizedDown) {
-            set.insert(a);
+        let mut stack = vec![rev];
+        while let Some(r) = stack.pop() {
+            if set.contains(r) {
+                continue;
+            }
+            set.insert(r);
+            stack.extend(
+                self.edges(r, Edges::NormalizedDown)
+                    .iter()
+                    .copied()
+                    .filter(|&p| !set.contains(p)),
+            );
         }
         set
     }
