@@ -16,12 +16,16 @@ import sys
 ROWS = [
     ("SQLite: `upgrade head`, 1,000 migrations", "sqlite_upgrade_aludel", "sqlite_upgrade_alembic",
      "sqlite_upgrade_raw", ["upgrade"]),
+    ("SQLite: `upgrade head`, 1,000 migrations, one transaction (`transaction_per_migration = false`)",
+     "sqlite_upgrade_aludel_one", "sqlite_upgrade_alembic", "sqlite_upgrade_raw", ["upgrade"]),
     ("SQLite: `downgrade base`, 1,000 migrations", "sqlite_downgrade_aludel", "sqlite_downgrade_alembic",
      None, ["upgrade", "downgrade"]),
     ("SQLite: `current`, up to date (1,000 revisions)", "sqlite_current_aludel", "sqlite_current_alembic",
      None, ["upgrade", "current"]),
     ("PostgreSQL: `upgrade head`, 1,000 migrations", "pg_upgrade_aludel", "pg_upgrade_alembic",
      "pg_upgrade_raw", ["upgrade"]),
+    ("PostgreSQL: `upgrade head`, 1,000 migrations, one transaction (`transaction_per_migration = false`)",
+     "pg_upgrade_aludel_one", "pg_upgrade_alembic", "pg_upgrade_raw", ["upgrade"]),
     ("PostgreSQL: `downgrade base`, 1,000 migrations", "pg_downgrade_aludel", "pg_downgrade_alembic",
      None, ["upgrade", "downgrade"]),
     ("PostgreSQL: `current`, up to date (1,000 revisions)", "pg_current_aludel", "pg_current_alembic",
@@ -149,7 +153,10 @@ def main() -> None:
         "`psql -1 -f script`); 10,000 revisions in a line with a branch-and-merge diamond every "
         "50 revisions, for `heads`, `history` and offline `upgrade head --sql`. Each tool uses its "
         "defaults: Alembic's generic `env.py` (one transaction for the whole run on PostgreSQL, "
-        "one per step on SQLite), aludel's transaction per migration.",
+        "one per step on SQLite), aludel's transaction per migration (each step commits with its "
+        "version-table change and its `aludel_history` row). The rows marked \"one transaction\" run "
+        "aludel with `transaction_per_migration = false`, the raw client's shape; the Alembic column "
+        "repeats Alembic's default run there.",
         "",
         "## Machine and versions",
         "",

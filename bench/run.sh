@@ -107,6 +107,10 @@ pg_tables() { psql -At -X "postgres://aludel@127.0.0.1:$PGPORT/$1" -c "select co
 
 AL_W1="$ALEMBIC -c $W1/alembic/alembic.ini"
 AD_W1="$ALUDEL -c $W1/aludel/aludel.toml"
+# The same project with one transaction for the whole run, the raw client's shape.
+sed 's/^\[aludel\]$/[aludel]\ntransaction_per_migration = false/' "$W1/aludel/aludel.toml" \
+    > "$W1/aludel/aludel-one-transaction.toml"
+AD_W1_ONE="$ALUDEL -c $W1/aludel/aludel-one-transaction.toml"
 AL_W10="$ALEMBIC -c $W10/alembic/alembic.ini"
 AD_W10="$ALUDEL -c $W10/aludel/aludel.toml"
 SQLITE_ALUDEL="sqlite:///$SHM/aludel.db"      # sqlite:////dev/shm/…: absolute
@@ -120,6 +124,9 @@ if [ $HAS_UPGRADE = 1 ]; then
     check "rm -f $SHM/aludel.db && $AD_W1 --url $SQLITE_ALUDEL upgrade head"
     expect_tables "aludel upgrade (SQLite)" 1000 "$(sqlite_tables "$SHM/aludel.db")"
     measure sqlite_upgrade_aludel $RUNS_HEAVY "rm -f $SHM/aludel.db" "$AD_W1 --url $SQLITE_ALUDEL upgrade head"
+    check "rm -f $SHM/aludel.db && $AD_W1_ONE --url $SQLITE_ALUDEL upgrade head"
+    expect_tables "aludel upgrade, one transaction (SQLite)" 1000 "$(sqlite_tables "$SHM/aludel.db")"
+    measure sqlite_upgrade_aludel_one $RUNS_HEAVY "rm -f $SHM/aludel.db" "$AD_W1_ONE --url $SQLITE_ALUDEL upgrade head"
 fi
 
 # --- SQLite: downgrade base (from a copy of the upgraded database)
@@ -150,6 +157,9 @@ if [ $HAS_UPGRADE = 1 ]; then
     check "$PG_RESET && $AD_W1 --url $PG_ALUDEL upgrade head"
     expect_tables "aludel upgrade (PostgreSQL)" 1000 "$(pg_tables bench)"
     measure pg_upgrade_aludel $RUNS_HEAVY "$PG_RESET" "$AD_W1 --url $PG_ALUDEL upgrade head"
+    check "$PG_RESET && $AD_W1_ONE --url $PG_ALUDEL upgrade head"
+    expect_tables "aludel upgrade, one transaction (PostgreSQL)" 1000 "$(pg_tables bench)"
+    measure pg_upgrade_aludel_one $RUNS_HEAVY "$PG_RESET" "$AD_W1_ONE --url $PG_ALUDEL upgrade head"
 fi
 
 # --- PostgreSQL: downgrade base (from a template holding the upgraded database)
