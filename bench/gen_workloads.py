@@ -128,6 +128,8 @@ def branchy(n: int, workload: str) -> list[tuple[str, list[str], int]]:
 
 
 def main() -> None:
+    if len(sys.argv) != 2 or sys.argv[1].startswith("-"):
+        sys.exit(__doc__ + "\nUsage: gen_workloads.py OUT_DIR")
     out = sys.argv[1]
     w1 = linear(1000, "w1000")
     write(out, "w1000", w1)
