@@ -7,7 +7,7 @@ use std::io::IsTerminal;
 use aludel::command::{self, MigrateOptions, OfflineOptions};
 use aludel::config::{Config, Dialect};
 use aludel::dialect::Connection;
-use aludel::display::{log_entry, revision_line, LineOptions};
+use aludel::display::LineOptions;
 use aludel::error::{CommandError, Error, Result};
 use aludel::project::Project;
 use aludel::revision::RevIdx;
@@ -16,7 +16,7 @@ use serde_json::json;
 
 use crate::args::{Cli, Command, DialectArg, OfflineArgs};
 use crate::progress::Progress;
-use crate::render::{revisions_json, Out};
+use crate::render::{line_or_entry, revisions_json, Out};
 
 /// The async runtime and the database connection of one command. Started before
 /// the project's revision files are read, so that connecting (a server round trip,
@@ -246,20 +246,11 @@ fn current(
         out.text(&format!("Current revision(s) for {}:", url.masked()));
     }
     for &r in &current.current {
-        let line = if verbose {
-            log_entry(&project.map, r, project.text(r), false)
-        } else {
-            revision_line(
-                &project.map,
-                r,
-                project.text(r),
-                LineOptions {
-                    tree_indicators: true,
-                    ..Default::default()
-                },
-            )
+        let opts = LineOptions {
+            tree_indicators: true,
+            ..Default::default()
         };
-        out.text(&line);
+        out.text(&line_or_entry(project, r, verbose, opts));
     }
     if verbose || !current.drift.is_empty() {
         for d in &current.drift {

@@ -256,20 +256,11 @@ pub fn run(cli: &Cli) -> Result<()> {
             };
             for &r in &revs {
                 let current = *indicate_current && rows.iter().any(|row| row == project.map.id(r));
-                let line = if *verbose {
-                    log_entry(&project.map, r, project.text(r), current)
-                } else {
-                    revision_line(
-                        &project.map,
-                        r,
-                        project.text(r),
-                        LineOptions {
-                            current,
-                            ..LineOptions::history()
-                        },
-                    )
+                let opts = LineOptions {
+                    current,
+                    ..LineOptions::history()
                 };
-                out.text(&line);
+                out.text(&line_or_entry(project, r, *verbose, opts));
             }
             out.json(|| {
                 let mut docs = revisions_json(project, &revs);
@@ -329,9 +320,16 @@ pub fn run(cli: &Cli) -> Result<()> {
     Ok(())
 }
 
-fn line_or_entry(project: &Project, rev: RevIdx, verbose: bool, opts: LineOptions) -> String {
+/// A revision as `-v` shows it (the log entry) or as one line, both marking it
+/// current when `opts.current`.
+pub(crate) fn line_or_entry(
+    project: &Project,
+    rev: RevIdx,
+    verbose: bool,
+    opts: LineOptions,
+) -> String {
     if verbose {
-        log_entry(&project.map, rev, project.text(rev), false)
+        log_entry(&project.map, rev, project.text(rev), opts.current)
     } else {
         revision_line(&project.map, rev, project.text(rev), opts)
     }
