@@ -125,6 +125,9 @@ pub enum Command {
         revision: String,
         #[command(flatten)]
         offline: OfflineArgs,
+        /// After an interrupted run: run its uncertain statement again, or count it as done
+        #[arg(long, value_enum, value_name = "rerun|skip")]
+        resume: Option<ResumeArg>,
     },
     /// Revert revisions down to REVISION (`-1`, `base`, an id...).
     Downgrade {
@@ -135,6 +138,9 @@ pub enum Command {
         /// Move past revisions that have no downgrade section without running anything.
         #[arg(long, alias = "allow_irreversible")]
         allow_irreversible: bool,
+        /// After an interrupted run: run its uncertain statement again, or count it as done
+        #[arg(long, value_enum, value_name = "rerun|skip")]
+        resume: Option<ResumeArg>,
     },
     /// Show the revisions the database is at.
     Current {
@@ -165,6 +171,17 @@ pub enum Command {
         #[arg(allow_hyphen_values = true)]
         rev: String,
     },
+}
+
+/// What an interrupted run's uncertain statement did (`--resume`): after a run was
+/// killed while a statement that commits by itself ran (MySQL DDL, a
+/// `transaction=false` section), aludel stops until told.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ResumeArg {
+    /// It did not take effect: run it again
+    Rerun,
+    /// It took effect: count it as done and go on
+    Skip,
 }
 
 #[derive(Debug, Args)]

@@ -11,10 +11,10 @@ use aludel::display::LineOptions;
 use aludel::error::{CommandError, Error, Result};
 use aludel::project::Project;
 use aludel::revision::RevIdx;
-use aludel::runtime::RunReport;
+use aludel::runtime::{Resume, RunReport};
 use serde_json::json;
 
-use crate::args::{Cli, Command, DialectArg, OfflineArgs};
+use crate::args::{Cli, Command, DialectArg, OfflineArgs, ResumeArg};
 use crate::progress::Progress;
 use crate::render::{line_or_entry, revisions_json, Out};
 
@@ -95,10 +95,11 @@ fn with_connection<T>(
     db.with_connection(work)
 }
 
-/// The version table's rows (for `history -i` and `-r current:`).
-pub fn version_rows(cli: &Cli, project: &Project) -> Result<Vec<String>> {
+/// The version table's rows and the steps left part-way (for `history -i` and
+/// `-r current:`).
+pub fn current_state(cli: &Cli, project: &Project) -> Result<command::Current> {
     with_connection(cli, project, None, async |conn| {
-        Ok(command::current(conn, project, false).await?.rows)
+        command::current(conn, project, false).await
     })
 }
 
@@ -120,6 +121,13 @@ fn offline_options(args: &OfflineArgs) -> OfflineOptions {
             DialectArg::Mysql => Dialect::MySql,
             DialectArg::Sqlite => Dialect::Sqlite,
         }),
+    }
+}
+
+fn resume_choice(arg: ResumeArg) -> Resume {
+    match arg {
+        ResumeArg::Rerun => Resume::Rerun,
+        ResumeArg::Skip => Resume::Skip,
     }
 }
 
@@ -160,8 +168,15 @@ pub fn run(cli: &Cli, project: &Project, out: &Out, db: Option<Database>) -> Res
         started: None,
     };
     match &cli.command {
-        Command::Upgrade { revision, offline } => {
-            let opts = MigrateOptions::default();
+        Command::Upgrade {
+            revision,
+            offline,
+            resume,
+        } => {
+            let opts = MigrateOptions {
+                resume: resume.map(resume_choice),
+                ..Default::default()
+            };
             if offline.sql {
                 let script =
                     command::upgrade_sql(project, revision, &opts, &offline_options(offline))?;
@@ -177,9 +192,11 @@ pub fn run(cli: &Cli, project: &Project, out: &Out, db: Option<Database>) -> Res
             revision,
             offline,
             allow_irreversible,
+            resume,
         } => {
             let opts = MigrateOptions {
                 allow_irreversible: *allow_irreversible,
+                resume: resume.map(resume_choice),
             };
             if offline.sql {
                 let script =
@@ -252,6 +269,9 @@ fn current(
         };
         out.text(&line_or_entry(project, r, verbose, opts));
     }
+    for p in &current.partial {
+        out.text(&format!("partially applied: {}", p.describe()));
+    }
     if verbose || !current.drift.is_empty() {
         for d in &current.drift {
             let line = format!(
@@ -271,6 +291,7 @@ fn current(
             "current": revisions_json(project, &current.current),
             "at_heads": at_heads,
             "drift": current.drift,
+            "partial": current.partial,
         })
     });
     if check_heads && !at_heads {

@@ -244,10 +244,16 @@ pub fn run(cli: &Cli) -> Result<()> {
             let uses_current = rev_range
                 .as_deref()
                 .is_some_and(|r| r.split(':').any(|side| side == "current"));
-            let rows = if *indicate_current || uses_current {
-                db::version_rows(cli, project)?
+            let (rows, partial) = if *indicate_current || uses_current {
+                let state = db::current_state(cli, project)?;
+                (state.rows, state.partial)
             } else {
-                Vec::new()
+                Default::default()
+            };
+            let partial_of = |r: RevIdx| {
+                partial
+                    .iter()
+                    .find(|p| *indicate_current && p.revision == project.map.id(r))
             };
             let revs = if uses_current {
                 command::history_with_current(project, rev_range.as_deref(), &rows)?
@@ -261,12 +267,18 @@ pub fn run(cli: &Cli) -> Result<()> {
                     ..LineOptions::history()
                 };
                 out.text(&line_or_entry(project, r, *verbose, opts));
+                if let Some(p) = partial_of(r) {
+                    out.text(&format!("    partially applied: {}", p.describe()));
+                }
             }
             out.json(|| {
                 let mut docs = revisions_json(project, &revs);
                 if *indicate_current {
                     for (doc, &r) in docs.iter_mut().zip(&revs) {
                         doc["current"] = json!(rows.iter().any(|row| row == project.map.id(r)));
+                        if let Some(p) = partial_of(r) {
+                            doc["partial"] = json!(p);
+                        }
                     }
                 }
                 json!({"revisions": docs})

@@ -63,6 +63,71 @@ pub enum Error {
     /// A statement of a revision file failed.
     #[error("{}", .0.headline())]
     Migration(Box<MigrationFailure>),
+    /// An interrupted run left a statement whose effect is unknown.
+    #[error("{}", .0.headline())]
+    Uncertain(Box<UncertainStatement>),
+}
+
+/// A statement that an earlier, interrupted run sent to the database without its
+/// completion being recorded (it cannot share a transaction with the record: DDL
+/// on MySQL, a `transaction=false` section). It may or may not have taken effect,
+/// so aludel neither re-runs nor skips it without the user's word.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UncertainStatement {
+    pub kind: StepKind,
+    pub revision: String,
+    pub path: PathBuf,
+    /// 1-based line of the statement in the file.
+    pub line: usize,
+    /// 1-based number of the statement in its section, and how many the section has.
+    pub statement_number: usize,
+    pub statement_count: usize,
+    pub statement: String,
+    /// When the interrupted run started the step (as the history table has it).
+    pub interrupted_at: String,
+}
+
+impl UncertainStatement {
+    fn headline(&self) -> String {
+        format!(
+            "{} {} was interrupted at {}:{} (statement {} of {}), which may or may not have taken effect",
+            self.kind.name(),
+            self.revision,
+            self.path.display(),
+            self.line,
+            self.statement_number,
+            self.statement_count
+        )
+    }
+
+    fn reason(&self) -> String {
+        let before = match self.statement_number {
+            1 => "no statement before it had run".to_string(),
+            n => format!("statements 1 to {} had run and stay applied", n - 1),
+        };
+        format!(
+            "a run started {} sent this statement to the database and stopped before its completion was recorded ({before}); it cannot be rolled back\nstatement: {}",
+            self.interrupted_at,
+            shorten(&self.statement)
+        )
+    }
+
+    fn hint(&self) -> String {
+        format!(
+            "check the database, then run the same command again with '--resume rerun' if the statement did not take effect (it runs again), or with '--resume skip' if it did (the run goes on at statement {}); the history table records the choice",
+            self.statement_number + 1
+        )
+    }
+}
+
+/// A statement cut to a length that fits an error message.
+fn shorten(statement: &str) -> String {
+    const LIMIT: usize = 400;
+    let mut out: String = statement.chars().take(LIMIT).collect();
+    if statement.chars().count() > LIMIT {
+        out.push_str(" …");
+    }
+    out
 }
 
 /// A statement of a revision file that the database rejected, and where that left
@@ -89,11 +154,7 @@ impl MigrationFailure {
     fn headline(&self) -> String {
         format!(
             "{} {} failed at {}:{} (statement {} of {})",
-            match self.kind {
-                StepKind::Upgrade => "upgrade",
-                StepKind::Downgrade => "downgrade",
-                StepKind::Stamp => "stamp",
-            },
+            self.kind.name(),
             self.revision,
             self.path.display(),
             self.line,
@@ -103,11 +164,7 @@ impl MigrationFailure {
     }
 
     fn reason(&self) -> String {
-        const LIMIT: usize = 400;
-        let mut statement: String = self.statement.chars().take(LIMIT).collect();
-        if self.statement.chars().count() > LIMIT {
-            statement.push_str(" …");
-        }
+        let statement = shorten(&self.statement);
         let mut out = format!("database error {}", self.db);
         if let Some(hint) = &self.db.hint {
             out.push_str(&format!("\ndatabase hint: {hint}"));
@@ -156,6 +213,7 @@ impl Error {
         match self {
             Error::Command(c) => c.reason.clone(),
             Error::Migration(m) => Some(m.reason()),
+            Error::Uncertain(u) => Some(u.reason()),
             _ => None,
         }
     }
@@ -168,6 +226,7 @@ impl Error {
             Error::Config(e) => e.hint().map(|h| h.to_string()),
             Error::Init(e) => e.hint().map(|h| h.to_string()),
             Error::Migration(m) => Some(m.hint()),
+            Error::Uncertain(u) => Some(u.hint()),
             Error::Database { source, .. } => source.hint.clone(),
         }
     }

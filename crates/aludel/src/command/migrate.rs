@@ -15,7 +15,7 @@ use crate::error::{Catch, CommandError, Error, Result};
 use crate::project::Project;
 use crate::revision::{Plan, RevIdx};
 use crate::runtime::online::{self, db_error, ensure_tables, read_version_rows};
-use crate::runtime::{offline, prepare_steps, Events, RunOptions, RunReport, Tables};
+use crate::runtime::{offline, prepare_steps, Events, Resume, RunOptions, RunReport, Tables};
 
 /// Connects to the project's database (`--url`, `DATABASE_URL` or `database_url`).
 /// `wait` retries while the server does not answer yet.
@@ -44,12 +44,15 @@ pub async fn connect_with_config(
 pub struct MigrateOptions {
     /// Downgrade through revisions without a downgrade section.
     pub allow_irreversible: bool,
+    /// The answer for a statement an interrupted run left uncertain.
+    pub resume: Option<Resume>,
 }
 
 fn run_options(project: &Project, opts: &MigrateOptions) -> RunOptions {
     RunOptions {
         transaction_per_migration: project.config.transaction_per_migration,
         allow_irreversible: opts.allow_irreversible,
+        resume: opts.resume,
     }
 }
 
@@ -257,6 +260,65 @@ pub struct Current {
     /// Applied revisions whose upgrade section changed since it ran (only computed
     /// when asked: it reads the whole history table).
     pub drift: Vec<Drift>,
+    /// Steps that ran part of their statements and stopped (MySQL/MariaDB, or a
+    /// `transaction=false` section): the version table does not show them.
+    pub partial: Vec<PartialStep>,
+}
+
+/// A step of which some statements ran, and which neither finished nor rolled back:
+/// what a person repairing a failed deploy needs to see.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct PartialStep {
+    pub revision: String,
+    /// `upgrade` or `downgrade`.
+    pub direction: String,
+    pub statements_done: u64,
+    pub statements_total: u64,
+    /// `failed` (the database refused the next statement) or `interrupted` (the
+    /// run stopped without a word: killed, connection lost).
+    pub state: &'static str,
+    /// The statement the step stopped at (1-based): the failed one, or the next.
+    pub next_statement: u64,
+    /// Whether that statement was sent without its completion being recorded (it
+    /// may or may not have taken effect: `--resume rerun|skip`).
+    pub uncertain: bool,
+    /// The revision file, and the line of that statement in it (when the file still
+    /// has it).
+    pub path: Option<String>,
+    pub line: Option<usize>,
+    /// The database's error, for a failed step.
+    pub error: Option<String>,
+    /// When the run that left it started.
+    pub started_at: String,
+}
+
+impl PartialStep {
+    /// `r3 (upgrade): 3 of 6 statements applied, failed at statement 4 (path:12): …`.
+    pub fn describe(&self) -> String {
+        let place = match (&self.path, self.line) {
+            (Some(p), Some(l)) => format!("statement {} ({p}:{l})", self.next_statement),
+            _ => format!("statement {}", self.next_statement),
+        };
+        let what = match (self.state, self.uncertain) {
+            ("failed", _) => format!(
+                "failed at {place}: {}",
+                self.error
+                    .as_deref()
+                    .unwrap_or("")
+                    .lines()
+                    .next()
+                    .unwrap_or("")
+            ),
+            (_, true) => {
+                format!("interrupted while {place} ran: it may or may not have taken effect")
+            }
+            _ => format!("interrupted before {place}"),
+        };
+        format!(
+            "{} ({}): {} of {} statements applied, {what}",
+            self.revision, self.direction, self.statements_done, self.statements_total
+        )
+    }
 }
 
 /// An applied revision whose file no longer matches what ran.
@@ -284,11 +346,81 @@ pub async fn current(
     } else {
         Vec::new()
     };
+    let partial = partial_steps(conn, project, &tables, &rows).await?;
     Ok(Current {
         rows,
         current,
         drift,
+        partial,
     })
+}
+
+/// The steps left part-way: the newest history row of a revision that neither
+/// succeeded nor ran nothing, and that the version table does not contradict (a
+/// part-way upgrade of a revision that is not applied, a downgrade of one that is).
+async fn partial_steps(
+    conn: &mut dyn Connection,
+    project: &Project,
+    tables: &Tables,
+    rows: &[String],
+) -> Result<Vec<PartialStep>> {
+    let history = online::read_unfinished(conn, tables).await?;
+    if history.is_empty() {
+        return Ok(Vec::new());
+    }
+    let map = &project.map;
+    let row_idx: Vec<RevIdx> = rows.iter().filter_map(|r| map.index_of(r)).collect();
+    let applied = map.related_set(&row_idx, crate::revision::Edges::ancestors(true));
+    let sql = conn.sql();
+    let mut out = Vec::new();
+    for h in history {
+        let kind = match h.direction.as_str() {
+            "upgrade" => crate::revision::StepKind::Upgrade,
+            "downgrade" => crate::revision::StepKind::Downgrade,
+            _ => continue,
+        };
+        let idx = map.index_of(&h.revision);
+        let is_applied = idx.is_some_and(|i| applied[i]);
+        if (kind == crate::revision::StepKind::Upgrade) == is_applied {
+            continue;
+        }
+        let uncertain = h.success.is_none() && h.statement_started.is_some();
+        let next = h.statements_done + 1;
+        let (path, line) = match idx {
+            Some(i) => {
+                let file = project.file(i);
+                let section = match kind {
+                    crate::revision::StepKind::Upgrade => Some(&file.upgrade),
+                    _ => file.downgrade.as_ref(),
+                };
+                let line = section.and_then(|s| {
+                    crate::runtime::section_statements(s, sql)
+                        .get(h.statements_done as usize)
+                        .map(|st| st.line)
+                });
+                (Some(file.path.display().to_string()), line)
+            }
+            None => (None, None),
+        };
+        out.push(PartialStep {
+            revision: h.revision,
+            direction: h.direction,
+            statements_done: h.statements_done,
+            statements_total: h.statements_total,
+            state: if h.success == Some(false) {
+                "failed"
+            } else {
+                "interrupted"
+            },
+            next_statement: next,
+            uncertain,
+            path,
+            line,
+            error: h.error,
+            started_at: h.started_at,
+        });
+    }
+    Ok(out)
 }
 
 /// Applied revisions (the rows and all their ancestors) whose last successful

@@ -19,5 +19,5 @@ pub use inspect::{
 pub use migrate::{
     connect, connect_with_config, current, downgrade, downgrade_sql, ensure_version,
     ensure_version_sql, is_at_heads, stamp, stamp_sql, status, upgrade, upgrade_sql, Current,
-    Drift, MigrateOptions, OfflineOptions, Status,
+    Drift, MigrateOptions, OfflineOptions, PartialStep, Status,
 };

@@ -19,8 +19,9 @@ use async_trait::async_trait;
 
 pub use self::error::{DbError, DbErrorKind};
 pub use self::tables::{
-    create_version_table, select_history, select_versions, version_change_sql, HistoryRecord,
-    HistoryRow, Outcome, TableRef,
+    add_missing_history_columns, create_history_table, create_version_table, select_history,
+    select_unfinished, select_versions, version_change_sql, HistoryRecord, HistoryRow,
+    HistoryTypes, Outcome, Progress, TableRef,
 };
 
 use crate::config::{DatabaseUrl, Dialect};
@@ -50,8 +51,8 @@ pub trait SqlDialect: Send + Sync {
         "VARCHAR(255)"
     }
 
-    /// `CREATE TABLE` of the history table.
-    fn create_history_table(&self, table: &TableRef) -> String;
+    /// The column types of the history table.
+    fn history_types(&self) -> HistoryTypes;
 
     /// A boolean literal.
     fn bool_literal(&self, value: bool) -> &'static str {
@@ -137,6 +138,9 @@ pub trait Connection: Send {
 
     /// Whether a table exists.
     async fn table_exists(&mut self, table: &TableRef) -> Result<bool, DbError>;
+
+    /// The column names of an existing table, in order.
+    async fn column_names(&mut self, table: &TableRef) -> Result<Vec<String>, DbError>;
 
     /// Opens a transaction. With [`LockScope::Transaction`] this also takes the lock,
     /// waiting up to the lock timeout.

@@ -9,7 +9,7 @@ use async_trait::async_trait;
 use sqlx::mysql::{MySql, MySqlConnectOptions, MySqlConnection};
 use sqlx::{ConnectOptions as _, Connection as _};
 
-use super::tables::{create_history_table, quote_if_needed, HistoryTypes};
+use super::tables::{quote_if_needed, HistoryTypes};
 use super::{
     raw, ConnectOptions, Connection, DbError, LockScope, SessionInfo, SqlDialect, TableRef,
 };
@@ -33,17 +33,13 @@ impl SqlDialect for MySqlSql {
     fn transactional_ddl(&self) -> bool {
         false
     }
-    fn create_history_table(&self, table: &TableRef) -> String {
-        create_history_table(
-            self,
-            table,
-            &HistoryTypes {
-                id: "BIGINT NOT NULL AUTO_INCREMENT PRIMARY KEY",
-                timestamp: "DATETIME(6)",
-                boolean: "BOOLEAN",
-                text: "TEXT",
-            },
-        )
+    fn history_types(&self) -> HistoryTypes {
+        HistoryTypes {
+            id: "BIGINT NOT NULL AUTO_INCREMENT PRIMARY KEY",
+            timestamp: "DATETIME(6)",
+            boolean: "BOOLEAN",
+            text: "TEXT",
+        }
     }
 }
 
@@ -81,6 +77,15 @@ pub(crate) async fn from_pool(pool: &sqlx::MySqlPool) -> Result<MySqlConn, DbErr
     Ok(MySqlConn { conn, secret: None })
 }
 
+/// The schema (database) of a table as an SQL expression: its own, else the
+/// connection's.
+fn schema_of(table: &TableRef) -> String {
+    match &table.schema {
+        Some(s) => MySqlSql.string_literal(s),
+        None => "DATABASE()".to_string(),
+    }
+}
+
 /// `GET_LOCK` names are limited to 64 characters.
 fn lock_name(name: &str) -> String {
     let full = format!("aludel:{name}");
@@ -97,21 +102,39 @@ impl Connection for MySqlConn {
         raw::execute::<MySql>(&mut self.conn, sql, self.secret.as_deref()).await
     }
 
+    /// One multi-statement round trip (the connection allows several statements
+    /// per query): a stepwise step's run of row changes goes in one.
+    async fn execute_batch(&mut self, statements: &[String]) -> Result<Vec<u64>, (usize, DbError)> {
+        raw::execute_batch::<MySql>(&mut self.conn, statements, self.secret.as_deref()).await
+    }
+
     async fn query_rows(&mut self, sql: &str) -> Result<Vec<Vec<Option<String>>>, DbError> {
         raw::query_rows::<MySql>(&mut self.conn, sql, self.secret.as_deref()).await
     }
 
     async fn table_exists(&mut self, table: &TableRef) -> Result<bool, DbError> {
-        let schema = match &table.schema {
-            Some(s) => MySqlSql.string_literal(s),
-            None => "DATABASE()".to_string(),
-        };
         let sql = format!(
-            "SELECT COUNT(*) FROM information_schema.TABLES WHERE TABLE_SCHEMA = {schema} AND TABLE_NAME = {}",
+            "SELECT COUNT(*) FROM information_schema.TABLES WHERE TABLE_SCHEMA = {} AND TABLE_NAME = {}",
+            schema_of(table),
             MySqlSql.string_literal(&table.name)
         );
         let count = self.query_column(&sql).await?;
         Ok(count.into_iter().flatten().next().is_some_and(|c| c != "0"))
+    }
+
+    async fn column_names(&mut self, table: &TableRef) -> Result<Vec<String>, DbError> {
+        let sql = format!(
+            "SELECT COLUMN_NAME FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = {} \
+             AND TABLE_NAME = {} ORDER BY ORDINAL_POSITION",
+            schema_of(table),
+            MySqlSql.string_literal(&table.name)
+        );
+        Ok(self
+            .query_column(&sql)
+            .await?
+            .into_iter()
+            .flatten()
+            .collect())
     }
 
     fn lock_scope(&self) -> LockScope {

@@ -10,7 +10,7 @@ use sha2::{Digest, Sha256};
 use sqlx::postgres::{PgConnectOptions, PgConnection, Postgres};
 use sqlx::{ConnectOptions as _, Connection as _};
 
-use super::tables::{create_history_table, quote_if_needed, HistoryTypes};
+use super::tables::{quote_if_needed, HistoryTypes};
 use super::{
     raw, ConnectOptions, Connection, DbError, DbErrorKind, LockScope, SessionInfo, SqlDialect,
     TableRef,
@@ -32,17 +32,13 @@ impl SqlDialect for PostgresSql {
     fn transactional_ddl(&self) -> bool {
         true
     }
-    fn create_history_table(&self, table: &TableRef) -> String {
-        create_history_table(
-            self,
-            table,
-            &HistoryTypes {
-                id: "BIGSERIAL PRIMARY KEY",
-                timestamp: "TIMESTAMP",
-                boolean: "BOOLEAN",
-                text: "TEXT",
-            },
-        )
+    fn history_types(&self) -> HistoryTypes {
+        HistoryTypes {
+            id: "BIGSERIAL PRIMARY KEY",
+            timestamp: "TIMESTAMP",
+            boolean: "BOOLEAN",
+            text: "TEXT",
+        }
     }
 }
 
@@ -184,6 +180,20 @@ impl Connection for PgConn {
             .flatten()
             .next()
             .is_some())
+    }
+
+    async fn column_names(&mut self, table: &TableRef) -> Result<Vec<String>, DbError> {
+        let name = PostgresSql.string_literal(&table.qualified(&PostgresSql));
+        let sql = format!(
+            "SELECT attname::text FROM pg_attribute WHERE attrelid = to_regclass({name}) \
+             AND attnum > 0 AND NOT attisdropped ORDER BY attnum"
+        );
+        Ok(self
+            .query_column(&sql)
+            .await?
+            .into_iter()
+            .flatten()
+            .collect())
     }
 
     fn lock_scope(&self) -> LockScope {

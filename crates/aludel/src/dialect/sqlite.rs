@@ -9,7 +9,7 @@ use async_trait::async_trait;
 use sqlx::sqlite::{Sqlite, SqliteConnectOptions, SqliteConnection};
 use sqlx::{ConnectOptions as _, Connection as _};
 
-use super::tables::{create_history_table, quote_if_needed, HistoryTypes};
+use super::tables::{quote_if_needed, HistoryTypes};
 use super::{
     raw, BeginError, ConnectOptions, Connection, DbError, LockScope, SessionInfo, SqlDialect,
     TableRef,
@@ -31,17 +31,13 @@ impl SqlDialect for SqliteSql {
     fn transactional_ddl(&self) -> bool {
         true
     }
-    fn create_history_table(&self, table: &TableRef) -> String {
-        create_history_table(
-            self,
-            table,
-            &HistoryTypes {
-                id: "INTEGER PRIMARY KEY AUTOINCREMENT",
-                timestamp: "TEXT",
-                boolean: "BOOLEAN",
-                text: "TEXT",
-            },
-        )
+    fn history_types(&self) -> HistoryTypes {
+        HistoryTypes {
+            id: "INTEGER PRIMARY KEY AUTOINCREMENT",
+            timestamp: "TEXT",
+            boolean: "BOOLEAN",
+            text: "TEXT",
+        }
     }
 }
 
@@ -157,6 +153,24 @@ impl Connection for SqliteConn {
         );
         let count = self.query_column(&sql).await?;
         Ok(count.into_iter().flatten().next().is_some_and(|c| c != "0"))
+    }
+
+    async fn column_names(&mut self, table: &TableRef) -> Result<Vec<String>, DbError> {
+        let schema = table
+            .schema
+            .as_deref()
+            .map(|s| format!(", {}", SqliteSql.string_literal(s)))
+            .unwrap_or_default();
+        let sql = format!(
+            "SELECT name FROM pragma_table_info({}{schema}) ORDER BY cid",
+            SqliteSql.string_literal(&table.name)
+        );
+        Ok(self
+            .query_column(&sql)
+            .await?
+            .into_iter()
+            .flatten()
+            .collect())
     }
 
     async fn begin(&mut self) -> Result<(), DbError> {

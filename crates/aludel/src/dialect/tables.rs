@@ -103,19 +103,16 @@ pub fn select_versions(sql: &dyn SqlDialect, table: &TableRef) -> String {
 }
 
 /// Column types of the history table, per dialect.
-pub(crate) struct HistoryTypes {
+pub struct HistoryTypes {
     pub id: &'static str,
     pub timestamp: &'static str,
     pub boolean: &'static str,
     pub text: &'static str,
 }
 
-/// `CREATE TABLE aludel_history (…)` with a dialect's column types.
-pub(crate) fn create_history_table(
-    sql: &dyn SqlDialect,
-    table: &TableRef,
-    types: &HistoryTypes,
-) -> String {
+/// `CREATE TABLE aludel_history (…)` with the dialect's column types.
+pub fn create_history_table(sql: &dyn SqlDialect, table: &TableRef) -> String {
+    let types = sql.history_types();
     format!(
         "CREATE TABLE {table} (\n    \
             id {id}, \n    \
@@ -135,13 +132,56 @@ pub(crate) fn create_history_table(
             error {text}, \n    \
             db_user VARCHAR(255), \n    \
             client_host VARCHAR(255), \n    \
-            aludel_version VARCHAR(32) NOT NULL\n)",
+            aludel_version VARCHAR(32) NOT NULL, \n    \
+            statement_started INTEGER, \n    \
+            note {text}\n)",
         table = table.qualified(sql),
         id = types.id,
         text = types.text,
         ts = types.timestamp,
         boolean = types.boolean,
     )
+}
+
+/// Columns added to the history table after its first release: `(name, type)` with
+/// the type as `create_history_table` writes it (`{text}` stands for the dialect's
+/// text type). A table created by an older aludel gets them with `ALTER TABLE`.
+pub(crate) const ADDED_HISTORY_COLUMNS: &[(&str, &str)] =
+    &[("statement_started", "INTEGER"), ("note", "{text}")];
+
+/// `ALTER TABLE … ADD COLUMN` for each of [`ADDED_HISTORY_COLUMNS`] missing from
+/// `existing` (the table's column names, any case): what brings a history table
+/// created by an older aludel to today's layout.
+pub fn add_missing_history_columns(
+    sql: &dyn SqlDialect,
+    table: &TableRef,
+    existing: &[String],
+) -> Vec<String> {
+    let types = sql.history_types();
+    ADDED_HISTORY_COLUMNS
+        .iter()
+        .filter(|(name, _)| !existing.iter().any(|e| e.eq_ignore_ascii_case(name)))
+        .map(|(name, ty)| {
+            format!(
+                "ALTER TABLE {} ADD COLUMN {name} {}",
+                table.qualified(sql),
+                ty.replace("{text}", types.text)
+            )
+        })
+        .collect()
+}
+
+/// Where a step that runs statement by statement stands: how many of its statements
+/// are known to have run, their checksum, and the statement (1-based) that was sent
+/// to the database without its completion being recorded yet.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Progress {
+    pub done: usize,
+    pub checksum: Option<String>,
+    /// Set just before a statement that cannot commit together with its progress
+    /// record runs (DDL on MySQL, anything in a `transaction=false` section but row
+    /// changes); cleared when its completion is recorded.
+    pub started: Option<usize>,
 }
 
 /// One row of the history table, as aludel writes it.
@@ -161,6 +201,8 @@ pub struct HistoryRecord {
     pub started_at: DateTime<Utc>,
     pub db_user: Option<String>,
     pub client_host: Option<String>,
+    /// How this run continued an interrupted one (`--resume`), if it did.
+    pub note: Option<String>,
 }
 
 fn timestamp_literal(sql: &dyn SqlDialect, t: &DateTime<Utc>) -> String {
@@ -172,9 +214,16 @@ fn opt_literal(sql: &dyn SqlDialect, v: Option<&str>) -> String {
 }
 
 impl HistoryRecord {
-    /// The INSERT of a step that has not finished yet (`success` NULL).
-    pub fn insert_started(&self, sql: &dyn SqlDialect, table: &TableRef) -> String {
-        self.insert(sql, table, None)
+    /// The INSERT of a step that has not finished yet (`success` NULL), starting
+    /// from `progress` (a resumed run carries the earlier run's progress on, so a
+    /// second interruption does not lose it).
+    pub fn insert_started(
+        &self,
+        sql: &dyn SqlDialect,
+        table: &TableRef,
+        progress: &Progress,
+    ) -> String {
+        self.insert(sql, table, Err(progress))
     }
 
     /// The INSERT of a step that finished (or failed) in one go.
@@ -184,24 +233,38 @@ impl HistoryRecord {
         table: &TableRef,
         outcome: &Outcome,
     ) -> String {
-        self.insert(sql, table, Some(outcome))
+        self.insert(sql, table, Ok(outcome))
     }
 
-    fn insert(&self, sql: &dyn SqlDialect, table: &TableRef, outcome: Option<&Outcome>) -> String {
-        let done = outcome.map_or(0, |o| o.statements_done);
+    /// The INSERT of a finished step (`Ok`) or of one that starts (`Err`: its
+    /// progress so far).
+    fn insert(
+        &self,
+        sql: &dyn SqlDialect,
+        table: &TableRef,
+        state: Result<&Outcome, &Progress>,
+    ) -> String {
+        let outcome = state.ok();
+        let (done, progress, started) = match state {
+            Ok(o) => (o.statements_done, o.progress_checksum.as_deref(), None),
+            Err(p) => (p.done, p.checksum.as_deref(), p.started),
+        };
         let finished = outcome.map_or("NULL".to_string(), |o| {
             timestamp_literal(sql, &o.finished_at)
         });
         let duration = outcome.map_or("NULL".to_string(), |o| o.duration_ms.to_string());
         let success = outcome.map_or("NULL", |o| sql.bool_literal(o.error.is_none()));
         let error = opt_literal(sql, outcome.and_then(|o| o.error.as_deref()));
-        let progress = opt_literal(sql, outcome.and_then(|o| o.progress_checksum.as_deref()));
+        let progress = opt_literal(sql, progress);
+        let started = started.map_or("NULL".to_string(), |n| n.to_string());
+        let note = opt_literal(sql, self.note.as_deref());
         format!(
             "INSERT INTO {} (run_id, revision, direction, from_revisions, to_revisions, checksum, \
              statements_total, statements_done, progress_checksum, started_at, finished_at, \
-             duration_ms, success, error, db_user, client_host, aludel_version) VALUES \
+             duration_ms, success, error, db_user, client_host, aludel_version, \
+             statement_started, note) VALUES \
              ({}, {}, {}, {}, {}, {}, {}, {done}, {progress}, {}, {finished}, {duration}, {success}, \
-             {error}, {}, {}, {})",
+             {error}, {}, {}, {}, {started}, {note})",
             table.qualified(sql),
             sql.string_literal(&self.run_id),
             sql.string_literal(&self.revision),
@@ -217,18 +280,22 @@ impl HistoryRecord {
         )
     }
 
-    /// Records that the first `done` statements have run.
+    /// Records where the step stands now.
     pub fn update_progress(
         &self,
         sql: &dyn SqlDialect,
         table: &TableRef,
-        done: usize,
-        progress_checksum: &str,
+        progress: &Progress,
     ) -> String {
         format!(
-            "UPDATE {} SET statements_done = {done}, progress_checksum = {} WHERE run_id = {}",
+            "UPDATE {} SET statements_done = {}, progress_checksum = {}, statement_started = {} \
+             WHERE run_id = {}",
             table.qualified(sql),
-            sql.string_literal(progress_checksum),
+            progress.done,
+            opt_literal(sql, progress.checksum.as_deref()),
+            progress
+                .started
+                .map_or("NULL".to_string(), |n| n.to_string()),
             sql.string_literal(&self.run_id)
         )
     }
@@ -242,7 +309,8 @@ impl HistoryRecord {
     ) -> String {
         format!(
             "UPDATE {} SET statements_done = {}, progress_checksum = {}, finished_at = {}, \
-             duration_ms = {}, success = {}, error = {} WHERE run_id = {}",
+             duration_ms = {}, success = {}, error = {}, statement_started = NULL \
+             WHERE run_id = {}",
             table.qualified(sql),
             outcome.statements_done,
             opt_literal(sql, outcome.progress_checksum.as_deref()),
@@ -286,21 +354,79 @@ pub struct HistoryRow {
     pub db_user: Option<String>,
     pub client_host: Option<String>,
     pub aludel_version: String,
+    /// The statement (1-based) sent to the database without its completion being
+    /// recorded: it may or may not have taken effect.
+    pub statement_started: Option<u64>,
+    /// How the run continued an interrupted one, if it did.
+    pub note: Option<String>,
 }
 
 /// Columns read by [`select_history`], in [`HistoryRow`] order.
-const HISTORY_COLUMNS: &str = "revision, direction, from_revisions, to_revisions, checksum, \
-    statements_total, statements_done, progress_checksum, started_at, finished_at, duration_ms, \
-    success, error, db_user, client_host, aludel_version";
+const HISTORY_COLUMNS: &[&str] = &[
+    "revision",
+    "direction",
+    "from_revisions",
+    "to_revisions",
+    "checksum",
+    "statements_total",
+    "statements_done",
+    "progress_checksum",
+    "started_at",
+    "finished_at",
+    "duration_ms",
+    "success",
+    "error",
+    "db_user",
+    "client_host",
+    "aludel_version",
+    "statement_started",
+    "note",
+];
+
+/// The columns [`HistoryRow::from_text`] reads, each qualified with `alias`; one
+/// that a table of an older aludel lacks (not in `existing`) is read as NULL.
+fn history_columns(existing: &[String], alias: &str) -> String {
+    let columns: Vec<String> = HISTORY_COLUMNS
+        .iter()
+        .map(|&c| {
+            if existing.iter().any(|e| e.eq_ignore_ascii_case(c)) {
+                format!("{alias}.{c}")
+            } else {
+                "NULL".to_string()
+            }
+        })
+        .collect();
+    columns.join(", ")
+}
 
 /// Every history row, oldest first; with `revision`, only that revision's rows.
-pub fn select_history(sql: &dyn SqlDialect, table: &TableRef, revision: Option<&str>) -> String {
+/// `existing` are the table's columns.
+pub fn select_history(
+    sql: &dyn SqlDialect,
+    table: &TableRef,
+    revision: Option<&str>,
+    existing: &[String],
+) -> String {
     let filter = revision
-        .map(|r| format!(" WHERE revision = {}", sql.string_literal(r)))
+        .map(|r| format!(" WHERE h.revision = {}", sql.string_literal(r)))
         .unwrap_or_default();
     format!(
-        "SELECT {HISTORY_COLUMNS} FROM {}{filter} ORDER BY id",
+        "SELECT {} FROM {} h{filter} ORDER BY h.id",
+        history_columns(existing, "h"),
         table.qualified(sql)
+    )
+}
+
+/// The rows of steps that did not succeed (failed, or never finished) and that no
+/// later row of the same revision follows, oldest first.
+pub fn select_unfinished(sql: &dyn SqlDialect, table: &TableRef, existing: &[String]) -> String {
+    let t = table.qualified(sql);
+    format!(
+        "SELECT {} FROM {t} h WHERE (h.success IS NULL OR h.success = {}) \
+         AND NOT EXISTS (SELECT 1 FROM {t} later WHERE later.revision = h.revision AND later.id > h.id) \
+         ORDER BY h.id",
+        history_columns(existing, "h"),
+        sql.bool_literal(false)
     )
 }
 
@@ -329,6 +455,8 @@ impl HistoryRow {
             db_user: text(13),
             client_host: text(14),
             aludel_version: text(15).unwrap_or_default(),
+            statement_started: num(16),
+            note: text(17),
         })
     }
 }

@@ -32,6 +32,17 @@ pub enum StepKind {
     Stamp,
 }
 
+impl StepKind {
+    /// `upgrade`, `downgrade` or `stamp` (as the history table and messages say it).
+    pub fn name(self) -> &'static str {
+        match self {
+            StepKind::Upgrade => "upgrade",
+            StepKind::Downgrade => "downgrade",
+            StepKind::Stamp => "stamp",
+        }
+    }
+}
+
 impl PlannedStep {
     pub fn kind(&self) -> StepKind {
         match &self.action {

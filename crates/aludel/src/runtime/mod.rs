@@ -20,6 +20,7 @@ use crate::dialect::{version_change_sql, SqlDialect, TableRef};
 use crate::error::{CommandError, Error, Result};
 use crate::project::Project;
 use crate::revision::{Plan, StepKind, VersionChange};
+use crate::script::Section;
 use crate::sql::{split_statements, Statement};
 
 /// The two tables aludel keeps in a database.
@@ -48,6 +49,9 @@ pub struct RunOptions {
     pub transaction_per_migration: bool,
     /// Downgrade through revisions that have no downgrade section.
     pub allow_irreversible: bool,
+    /// What to do with a statement an interrupted run sent without learning whether
+    /// it took effect (`None`: stop and ask).
+    pub resume: Option<Resume>,
 }
 
 impl Default for RunOptions {
@@ -55,6 +59,28 @@ impl Default for RunOptions {
         RunOptions {
             transaction_per_migration: true,
             allow_irreversible: false,
+            resume: None,
+        }
+    }
+}
+
+/// The user's answer for a statement that an interrupted run sent to the database
+/// without recording whether it completed (`--resume rerun|skip`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Resume {
+    /// It did not take effect: run it again.
+    Rerun,
+    /// It took effect: count it as done and go on with the next one.
+    Skip,
+}
+
+impl Resume {
+    /// The option as typed.
+    pub fn flag(self) -> &'static str {
+        match self {
+            Resume::Rerun => "--resume rerun",
+            Resume::Skip => "--resume skip",
         }
     }
 }
@@ -126,6 +152,15 @@ fn apply_changes(rows: &mut Vec<String>, changes: &[VersionChange]) {
     }
 }
 
+/// The statements of a revision-file section, with their lines in the file.
+pub fn section_statements(section: &Section, sql: &dyn SqlDialect) -> Vec<Statement> {
+    let mut stmts = split_statements(sql.dialect(), &section.sql);
+    for st in &mut stmts {
+        st.line += section.first_line - 1;
+    }
+    stmts
+}
+
 /// Turns a plan into the statements each step runs. Fails (before anything runs) on
 /// a downgrade through a revision without a downgrade section, unless allowed.
 pub fn prepare_steps(
@@ -158,13 +193,7 @@ pub fn prepare_steps(
             None => (None, None, String::new(), None),
         };
         let statements = section
-            .map(|s| {
-                let mut stmts = split_statements(sql.dialect(), &s.sql);
-                for st in &mut stmts {
-                    st.line += s.first_line - 1;
-                }
-                stmts
-            })
+            .map(|s| section_statements(s, sql))
             .unwrap_or_default();
         // A downgrade with nothing to run undoes an upgrade that ran nothing (a merge,
         // say); it is irreversible only when the upgrade did something.

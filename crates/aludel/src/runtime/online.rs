@@ -20,16 +20,17 @@ use std::time::Instant;
 use chrono::Utc;
 
 use super::{
-    prepare_steps, progress_checksum, Events, PreparedStep, RunOptions, RunReport, StepReport,
-    Tables,
+    prepare_steps, progress_checksum, Events, PreparedStep, Resume, RunOptions, RunReport,
+    StepReport, Tables,
 };
 use crate::dialect::{
-    select_history, select_versions, BeginError, Connection, DbError, HistoryRecord, HistoryRow,
-    LockScope, Outcome, SqlDialect,
+    add_missing_history_columns, create_history_table, select_history, select_unfinished,
+    select_versions, BeginError, Connection, DbError, HistoryRecord, HistoryRow, LockScope,
+    Outcome, Progress, SqlDialect,
 };
-use crate::error::{CommandError, Error, MigrationFailure, Result};
+use crate::error::{CommandError, Error, MigrationFailure, Result, UncertainStatement};
 use crate::project::Project;
-use crate::revision::{Plan, StepKind, VersionChange};
+use crate::revision::{Plan, VersionChange};
 
 /// Wraps a database error with what aludel was doing.
 pub(crate) fn db_error(context: impl Into<String>) -> impl FnOnce(DbError) -> Error {
@@ -62,18 +63,45 @@ pub async fn read_history(
     revision: Option<&str>,
 ) -> Result<Vec<HistoryRow>> {
     let context = || format!("reading the history table {}", tables.history.name);
-    if !conn
-        .table_exists(&tables.history)
+    // No columns: no table. A table of an older aludel lacks the newer columns
+    // (read as NULL: a read-only command never alters it).
+    let columns = conn
+        .column_names(&tables.history)
         .await
-        .map_err(db_error(context()))?
-    {
+        .map_err(db_error(context()))?;
+    if columns.is_empty() {
         return Ok(Vec::new());
     }
-    let sql = select_history(conn.sql(), &tables.history, revision);
+    let sql = select_history(conn.sql(), &tables.history, revision, &columns);
     let rows = conn.query_rows(&sql).await.map_err(db_error(context()))?;
     Ok(rows
         .iter()
         .filter_map(|r| HistoryRow::from_text(r))
+        .collect())
+}
+
+/// The history rows of steps that did not succeed and are the newest row of their
+/// revision, with at least one statement run or started: the candidates for a step
+/// left part-way (none when the table does not exist). Cheap: it reads only such
+/// rows, not the whole history.
+pub async fn read_unfinished(
+    conn: &mut dyn Connection,
+    tables: &Tables,
+) -> Result<Vec<HistoryRow>> {
+    let context = || format!("reading the history table {}", tables.history.name);
+    let columns = conn
+        .column_names(&tables.history)
+        .await
+        .map_err(db_error(context()))?;
+    if columns.is_empty() {
+        return Ok(Vec::new());
+    }
+    let sql = select_unfinished(conn.sql(), &tables.history, &columns);
+    let rows = conn.query_rows(&sql).await.map_err(db_error(context()))?;
+    Ok(rows
+        .iter()
+        .filter_map(|r| HistoryRow::from_text(r))
+        .filter(|r| r.statements_done > 0 || r.statement_started.is_some())
         .collect())
 }
 
@@ -104,8 +132,13 @@ async fn create_missing(conn: &mut dyn Connection, tables: &Tables) -> Result<bo
         created = true;
     }
     if !conn.table_exists(&tables.history).await? {
-        conn.execute(&sql.create_history_table(&tables.history))
+        conn.execute(&create_history_table(sql, &tables.history))
             .await?;
+    } else {
+        let columns = conn.column_names(&tables.history).await?;
+        for alter in add_missing_history_columns(sql, &tables.history, &columns) {
+            conn.execute(&alter).await?;
+        }
     }
     Ok(created)
 }
@@ -268,7 +301,6 @@ impl<'a> Runner<'a> {
             let atomic =
                 step.statements.is_empty() || (self.sql.transactional_ddl() && step.transactional);
             let started = Instant::now();
-            events.step_started(i + 1, total, step);
             let resumed_after = if atomic {
                 // Under a session lock the transaction opens with the step's batch.
                 let mut begin_with_batch = false;
@@ -276,12 +308,14 @@ impl<'a> Runner<'a> {
                     if self.per_transaction_lock() {
                         let now = self.begin_and_read_versions().await?;
                         if sorted(&now) != sorted(&expected) {
+                            // Another process ran this step: say nothing of it.
                             return Ok(Pass::Replan);
                         }
                     } else {
                         begin_with_batch = true;
                     }
                 }
+                events.step_started(i + 1, total, step);
                 self.atomic_step(step, begin_with_batch).await?;
                 if self.options.transaction_per_migration {
                     self.commit().await?;
@@ -291,6 +325,7 @@ impl<'a> Runner<'a> {
                 if self.tx_open {
                     self.commit().await?;
                 }
+                events.step_started(i + 1, total, step);
                 self.stepwise(step, events).await?
             };
             let took = started.elapsed();
@@ -313,12 +348,7 @@ impl<'a> Runner<'a> {
         HistoryRecord {
             run_id: uuid::Uuid::new_v4().to_string(),
             revision: step.revision.clone().unwrap_or_else(|| step.to.join(",")),
-            direction: match step.kind {
-                StepKind::Upgrade => "upgrade",
-                StepKind::Downgrade => "downgrade",
-                StepKind::Stamp => "stamp",
-            }
-            .to_string(),
+            direction: step.kind.name().to_string(),
             from_revisions: step.from.clone(),
             to_revisions: step.to.clone(),
             checksum: step.checksum.clone(),
@@ -326,6 +356,7 @@ impl<'a> Runner<'a> {
             started_at: Utc::now(),
             db_user: self.db_user.clone(),
             client_host: self.host.clone(),
+            note: None,
         }
     }
 
@@ -466,58 +497,164 @@ impl<'a> Runner<'a> {
         Ok(())
     }
 
-    /// Where an interrupted earlier run of this step stopped: the number of its
-    /// statements that already ran, if they are unchanged.
-    async fn resume_point(&mut self, step: &PreparedStep) -> Result<usize> {
+    /// Where an interrupted or failed earlier run of this step stopped. The newest
+    /// history row of the revision says it (a resumed run starts its own row from
+    /// that point, so any number of interruptions keep it). A statement sent without
+    /// its completion recorded stops the run unless the user said what happened to
+    /// it (`--resume rerun|skip`).
+    async fn resume_point(&mut self, step: &PreparedStep) -> Result<ResumePoint> {
+        let start = ResumePoint {
+            skip: 0,
+            note: None,
+        };
         let Some(revision) = &step.revision else {
-            return Ok(0);
+            return Ok(start);
         };
         let rows = read_history(self.conn, self.tables, Some(revision)).await?;
         let Some(last) = rows.last() else {
-            return Ok(0);
+            return Ok(start);
         };
-        let direction = self.record(step).direction;
-        if last.direction != direction || last.success == Some(true) || last.statements_done == 0 {
-            return Ok(0);
-        }
-        let done = (last.statements_done as usize).min(step.statements.len());
-        if last.progress_checksum.as_deref()
-            == Some(progress_checksum(&step.statements[..done]).as_str())
+        let direction = step.kind.name();
+        if last.direction != direction
+            || last.success == Some(true)
+            || (last.statements_done == 0 && last.statement_started.is_none())
         {
-            return Ok(done);
+            return Ok(start);
         }
+        let total = step.statements.len();
+        let done = (last.statements_done as usize).min(total);
+        // The uncertain statement, if any, is always the one after those done.
+        let uncertain = last.statement_started.is_some() && done < total;
+        let covered = done + usize::from(uncertain);
         let path = step
             .path
             .as_ref()
             .map(|p| p.display().to_string())
             .unwrap_or_default();
-        Err(CommandError::new(format!(
-            "Cannot resume {direction} {revision}: its first {done} statements ran in an earlier run that stopped part-way, and they have changed in {path} since"
-        ))
-        .with_reason(format!("the history table records {done} of {} statements done, with a different checksum", last.statements_total))
-        .with_hint("restore those statements as they ran, or bring the database to the state you want by hand and move the version table with 'aludel stamp'")
-        .into())
+        if last.progress_checksum.as_deref()
+            != Some(progress_checksum(&step.statements[..covered]).as_str())
+        {
+            return Err(CommandError::new(format!(
+                "Cannot resume {direction} {revision}: its first {covered} statements ran in an earlier run that stopped part-way, and they have changed in {path} since"
+            ))
+            .with_reason(format!("the history table records {done} of {} statements done{}, with a different checksum", last.statements_total, if uncertain { " and the next one started" } else { "" }))
+            .with_hint("restore those statements as they ran, or bring the database to the state you want by hand and move the version table with 'aludel stamp'")
+            .into());
+        }
+        if !uncertain {
+            return Ok(ResumePoint {
+                skip: done,
+                note: None,
+            });
+        }
+        let statement = &step.statements[done];
+        let number = done + 1;
+        let place = format!("statement {number} of {total} ({path}:{})", statement.line);
+        match self.options.resume {
+            None => Err(Error::Uncertain(Box::new(UncertainStatement {
+                kind: step.kind,
+                revision: revision.clone(),
+                path: step.path.clone().unwrap_or_default(),
+                line: statement.line,
+                statement_number: number,
+                statement_count: total,
+                statement: statement.sql.clone(),
+                interrupted_at: last.started_at.clone(),
+            }))),
+            Some(Resume::Rerun) => Ok(ResumePoint {
+                skip: done,
+                note: Some(format!(
+                    "{place}, left uncertain by an interrupted run, was run again ({})",
+                    Resume::Rerun.flag()
+                )),
+            }),
+            Some(Resume::Skip) => Ok(ResumePoint {
+                skip: number,
+                note: Some(format!(
+                    "{place}, left uncertain by an interrupted run, was counted as done without running it again ({})",
+                    Resume::Skip.flag()
+                )),
+            }),
+        }
     }
 
-    /// Statements one by one outside a transaction, recording progress after each.
-    /// Returns how many statements an earlier run had already executed.
+    /// Statements outside a transaction of the step, with their progress recorded
+    /// in the step's history row so that a later run resumes exactly:
+    /// - a run of row changes (INSERT, UPDATE, …) commits in one transaction together
+    ///   with the progress record, so it either ran and is recorded, or did not run;
+    /// - any other statement (DDL on MySQL, anything in a `transaction=false`
+    ///   section) cannot share a transaction with the record: the record says it is
+    ///   about to run before it is sent, and that it ran once it returned. A run that
+    ///   finds such a statement started but not confirmed stops and asks
+    ///   ([`Runner::resume_point`]); no statement is ever re-run silently.
+    ///
+    /// The version-table change and the history row's success commit together at the
+    /// end. Returns how many statements an earlier run had already executed.
     async fn stepwise(&mut self, step: &PreparedStep, events: &mut dyn Events) -> Result<usize> {
-        let skip = self.resume_point(step).await?;
+        let resume = self.resume_point(step).await?;
+        let skip = resume.skip;
         if skip > 0 {
             events.step_resumed(step, skip);
         }
-        let record = self.record(step);
+        let mut record = self.record(step);
+        record.note = resume.note;
         let history = self.tables.history.clone();
+        let statements = &step.statements;
+        let units = units(statements, skip);
+        let at = |done: usize, next: Option<&Unit>| -> Progress {
+            let started = next.filter(|u| !u.rows_only).map(|u| u.range.start + 1);
+            let covered = done + usize::from(started.is_some());
+            Progress {
+                done,
+                checksum: Some(progress_checksum(&statements[..covered])),
+                started,
+            }
+        };
         self.conn
-            .execute(&record.insert_started(self.sql, &history))
+            .execute(&record.insert_started(self.sql, &history, &at(skip, units.first())))
             .await
             .map_err(db_error("writing the history table"))?;
         let started = Instant::now();
-        for k in skip..step.statements.len() {
-            if let Err(db) = self.conn.execute(&step.statements[k].sql).await {
+        for (u, unit) in units.iter().enumerate() {
+            let (a, b) = (unit.range.start, unit.range.end);
+            let progress = record.update_progress(self.sql, &history, &at(b, units.get(u + 1)));
+            let failed = if unit.rows_only {
+                let mut batch: Vec<String> =
+                    statements[a..b].iter().map(|s| s.sql.clone()).collect();
+                batch.push(progress);
+                match self.conn.begin_and_execute_batch(&batch).await {
+                    Ok(_) => {
+                        self.tx_open = true;
+                        self.commit().await?;
+                        None
+                    }
+                    Err((None, db)) => return Err(db_error("starting a transaction")(db)),
+                    Err((Some(k), db)) => {
+                        let _ = self.conn.rollback().await;
+                        if k == b - a {
+                            return Err(db_error("writing the history table")(db));
+                        }
+                        Some((a + k, db))
+                    }
+                }
+            } else {
+                match self.conn.execute(&statements[a].sql).await {
+                    Ok(_) => {
+                        self.conn
+                            .execute(&progress)
+                            .await
+                            .map_err(db_error("writing the history table"))?;
+                        None
+                    }
+                    Err(db) => Some((a, db)),
+                }
+            };
+            if let Some((k, db)) = failed {
+                // Nothing of the failed unit took effect: a row-change run rolled
+                // back, a statement the database refused did not run.
                 let outcome = Outcome {
-                    statements_done: k,
-                    progress_checksum: Some(progress_checksum(&step.statements[..k])),
+                    statements_done: a,
+                    progress_checksum: Some(progress_checksum(&statements[..a])),
                     finished_at: Utc::now(),
                     duration_ms: started.elapsed().as_millis() as u64,
                     error: Some(db.to_string()),
@@ -528,22 +665,12 @@ impl<'a> Runner<'a> {
                     .await;
                 return Err(self.failure(step, k, db, false).await);
             }
-            let progress = record.update_progress(
-                self.sql,
-                &history,
-                k + 1,
-                &progress_checksum(&step.statements[..=k]),
-            );
-            self.conn
-                .execute(&progress)
-                .await
-                .map_err(db_error("writing the history table"))?;
         }
         self.begin().await?;
         self.version_changes(step).await?;
         let outcome = Outcome {
-            statements_done: step.statements.len(),
-            progress_checksum: Some(progress_checksum(&step.statements)),
+            statements_done: statements.len(),
+            progress_checksum: Some(progress_checksum(statements)),
             finished_at: Utc::now(),
             duration_ms: started.elapsed().as_millis() as u64,
             error: None,
@@ -552,5 +679,111 @@ impl<'a> Runner<'a> {
             .push(record.update_finished(self.sql, &history, &outcome));
         self.commit().await?;
         Ok(skip)
+    }
+}
+
+/// Where a stepwise step starts, and how it continued an interrupted run.
+struct ResumePoint {
+    skip: usize,
+    note: Option<String>,
+}
+
+/// What a stepwise step sends at once: a run of row changes (one transaction with
+/// its progress record), or one other statement.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Unit {
+    range: std::ops::Range<usize>,
+    rows_only: bool,
+}
+
+/// Row changes per transaction of a stepwise step, at most (and at most
+/// [`UNIT_BYTES`] of SQL), so a seed-data step of 100,000 INSERTs commits in
+/// bounded pieces, each with its progress.
+const UNIT_STATEMENTS: usize = 1000;
+const UNIT_BYTES: usize = 1 << 20;
+
+/// The units of `statements[skip..]`, in order.
+fn units(statements: &[crate::sql::Statement], skip: usize) -> Vec<Unit> {
+    let mut out: Vec<Unit> = Vec::new();
+    let mut bytes = 0;
+    for (k, st) in statements.iter().enumerate().skip(skip) {
+        let rows_only = st.changes_rows_only();
+        match out.last_mut() {
+            Some(last)
+                if rows_only
+                    && last.rows_only
+                    && last.range.len() < UNIT_STATEMENTS
+                    && bytes + st.sql.len() <= UNIT_BYTES =>
+            {
+                last.range.end = k + 1;
+                bytes += st.sql.len();
+            }
+            _ => {
+                out.push(Unit {
+                    range: k..k + 1,
+                    rows_only,
+                });
+                bytes = st.sql.len();
+            }
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::sql::Statement;
+
+    fn st(sql: &str) -> Statement {
+        Statement {
+            sql: sql.to_string(),
+            line: 1,
+        }
+    }
+
+    #[test]
+    fn row_changes_group_and_other_statements_stand_alone() {
+        let s = [
+            st("CREATE TABLE t (a INT)"),
+            st("INSERT INTO t VALUES (1)"),
+            st("INSERT INTO t VALUES (2)"),
+            st("UPDATE t SET a = 3"),
+            st("ALTER TABLE t ADD b INT"),
+            st("ALTER TABLE t ADD c INT"),
+            st("DELETE FROM t"),
+        ];
+        let got: Vec<(std::ops::Range<usize>, bool)> = units(&s, 0)
+            .into_iter()
+            .map(|u| (u.range, u.rows_only))
+            .collect();
+        assert_eq!(
+            got,
+            vec![
+                (0..1, false),
+                (1..4, true),
+                (4..5, false),
+                (5..6, false),
+                (6..7, true)
+            ]
+        );
+        let got: Vec<_> = units(&s, 2).into_iter().map(|u| u.range).collect();
+        assert_eq!(got, vec![2..4, 4..5, 5..6, 6..7]);
+        assert!(units(&s, 7).is_empty());
+    }
+
+    #[test]
+    fn a_long_run_of_row_changes_is_cut_into_bounded_units() {
+        let s: Vec<Statement> = (0..2500)
+            .map(|i| st(&format!("INSERT INTO t VALUES ({i})")))
+            .collect();
+        let got: Vec<_> = units(&s, 0).into_iter().map(|u| u.range).collect();
+        assert_eq!(got, vec![0..1000, 1000..2000, 2000..2500]);
+        let big = "x".repeat(UNIT_BYTES / 2);
+        let s: Vec<Statement> = (0..3)
+            .map(|_| st(&format!("INSERT INTO t VALUES ('{big}')")))
+            .collect();
+        let got: Vec<_> = units(&s, 0).into_iter().map(|u| u.range).collect();
+        assert_eq!(got, vec![0..1, 1..2, 2..3]);
     }
 }

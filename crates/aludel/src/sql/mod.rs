@@ -27,6 +27,25 @@ pub struct Statement {
     pub line: usize,
 }
 
+impl Statement {
+    /// Whether the statement only changes rows (`INSERT`, `UPDATE`, `DELETE`,
+    /// `REPLACE`, or a `WITH …` form of them), judged by its first word: such a
+    /// statement can commit in one transaction with a record of its progress. Any
+    /// other statement may commit by itself (MySQL's DDL) or refuse a transaction
+    /// (`CREATE INDEX CONCURRENTLY`), so it is not.
+    pub fn changes_rows_only(&self) -> bool {
+        let word: String = self
+            .sql
+            .trim_start_matches(|c: char| c == '(' || c.is_whitespace())
+            .chars()
+            .take_while(|c| c.is_ascii_alphabetic())
+            .collect();
+        ["INSERT", "UPDATE", "DELETE", "REPLACE", "WITH"]
+            .iter()
+            .any(|k| word.eq_ignore_ascii_case(k))
+    }
+}
+
 /// Splits a section's SQL into statements for the given dialect.
 ///
 /// - Statements end at `;` tokens outside nesting; a `;` inside a string, quoted

@@ -918,3 +918,35 @@ fn white_space_that_tokenizes_as_a_word_is_trimmed_with_its_line() {
     check(MySql, "\u{a0}\n'", &[("'", 2)]);
     check(Postgres, "\u{a0}\n'", &[("'", 2)]);
 }
+
+#[test]
+fn row_changes_are_told_apart_from_everything_else() {
+    let st = |sql: &str| Statement {
+        sql: sql.to_string(),
+        line: 1,
+    };
+    for sql in [
+        "INSERT INTO t VALUES (1)",
+        "insert into t values (1)",
+        "UPDATE t SET a = 1",
+        "DELETE FROM t",
+        "REPLACE INTO t VALUES (1)",
+        "WITH x AS (SELECT 1) INSERT INTO t SELECT * FROM x",
+        "(\n  UPDATE t SET a = 1)",
+    ] {
+        assert!(st(sql).changes_rows_only(), "{sql}");
+    }
+    for sql in [
+        "CREATE TABLE t (id INT)",
+        "ALTER TABLE t ADD COLUMN a INT",
+        "DROP TABLE t",
+        "TRUNCATE t",
+        "CREATE INDEX CONCURRENTLY i ON t (a)",
+        "INSERTX INTO t",
+        "CALL p()",
+        "SELECT setval('s', 1)",
+        "",
+    ] {
+        assert!(!st(sql).changes_rows_only(), "{sql}");
+    }
+}
