@@ -384,7 +384,7 @@ fn unknown_revision_in_the_version_table_is_explained_and_purge_fixes_it() {
         let p = Project::new("");
         p.rev(1, "a", &[], &create("ta"), &drop("ta"));
         p.ok(&db, &["upgrade", "head"]);
-        db_execute(&db, "UPDATE aludel_version SET version_num = 'zzzz9999'");
+        db.execute("UPDATE aludel_version SET version_num = 'zzzz9999'");
         let err = p.fails(&db, &["upgrade", "head"]);
         assert!(
             err.contains("Can't locate revision identified by 'zzzz9999'"),
@@ -396,15 +396,6 @@ fn unknown_revision_in_the_version_table_is_explained_and_purge_fixes_it() {
         p.ok(&db, &["stamp", "--purge", "a"]);
         assert_eq!(db.version_rows(), strings(&["a"]), "{}", db.dialect());
         assert_eq!(p.ok(&db, &["current"]), "a (head)\n");
-    }
-}
-
-fn db_execute(db: &Db, sql: &str) {
-    match db {
-        Db::Server(t) => t.execute(sql),
-        Db::Sqlite { .. } => {
-            db.query(sql);
-        }
     }
 }
 
@@ -620,7 +611,7 @@ fn version_table_in_its_own_schema_with_its_own_name() {
     let Some(db) = Db::server(Server::Postgres) else {
         return;
     };
-    db_execute(&db, "CREATE SCHEMA meta");
+    db.execute("CREATE SCHEMA meta");
     let p = Project::new("version_table = \"deploy_versions\"\nversion_table_schema = \"meta\"");
     p.rev(1, "a", &[], &create("ta"), &drop("ta"));
     p.rev(2, "b", &["a"], &create("tb"), &drop("tb"));

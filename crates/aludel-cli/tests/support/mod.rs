@@ -64,6 +64,34 @@ impl Db {
         }
     }
 
+    /// Runs a statement.
+    pub fn execute(&self, sql: &str) {
+        match self {
+            Db::Server(t) => t.execute(sql),
+            Db::Sqlite { .. } => {
+                self.query(sql);
+            }
+        }
+    }
+
+    /// Whether a table (in the default schema) has a column.
+    pub fn has_column(&self, table: &str, column: &str) -> bool {
+        let sql = match self {
+            Db::Sqlite { .. } => format!(
+                "SELECT COUNT(*) FROM pragma_table_info('{table}') WHERE name = '{column}'"
+            ),
+            Db::Server(_) if self.is_mysql() => format!(
+                "SELECT COUNT(*) FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = DATABASE() \
+                 AND TABLE_NAME = '{table}' AND COLUMN_NAME = '{column}'"
+            ),
+            Db::Server(_) => format!(
+                "SELECT COUNT(*) FROM information_schema.columns WHERE table_schema = current_schema() \
+                 AND table_name = '{table}' AND column_name = '{column}'"
+            ),
+        };
+        self.column(&sql) != vec!["0".to_string()]
+    }
+
     /// The first column of every row, sorted.
     pub fn column(&self, sql: &str) -> Vec<String> {
         let mut v: Vec<String> = self
