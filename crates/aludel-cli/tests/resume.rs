@@ -153,8 +153,7 @@ fn uncertain_statement(stderr: &str) -> Option<String> {
 /// the database's real state. Returns how many uncertain statements it met.
 fn finish(p: &Project, db: &Db) -> usize {
     let mut resume: Option<&str> = None;
-    let mut uncertain = 0;
-    for _ in 0..5 {
+    for answered in 0..5 {
         let mut args = vec!["-q", "upgrade", "head"];
         if let Some(r) = resume.take() {
             args.extend(["--resume", r]);
@@ -162,7 +161,7 @@ fn finish(p: &Project, db: &Db) -> usize {
         let out = p.run(db, &args);
         let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
         if out.status.success() {
-            return uncertain;
+            return answered;
         }
         let Some(statement) = uncertain_statement(&stderr) else {
             panic!("resume failed instead of completing or asking:\n{stderr}");
@@ -171,7 +170,6 @@ fn finish(p: &Project, db: &Db) -> usize {
             stderr.contains("--resume rerun") && stderr.contains("--resume skip"),
             "{stderr}"
         );
-        uncertain += 1;
         resume = Some(if took_effect(db, &statement) {
             "skip"
         } else {
