@@ -258,6 +258,11 @@ fn current(
     let current = with_connection(cli, project, db, async |conn| {
         command::current(conn, project, verbose).await
     })?;
+    if !out.is_json() {
+        for w in &current.warnings {
+            eprintln!("warning: {w}");
+        }
+    }
     if verbose {
         let url = project.config.database_url()?;
         out.text(&format!("Current revision(s) for {}:", url.masked()));
@@ -292,6 +297,7 @@ fn current(
             "at_heads": at_heads,
             "drift": current.drift,
             "partial": current.partial,
+            "warnings": current.warnings,
         })
     });
     if check_heads && !at_heads {

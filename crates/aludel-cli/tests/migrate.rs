@@ -628,3 +628,40 @@ fn version_table_in_its_own_schema_with_its_own_name() {
         "{script}"
     );
 }
+
+#[test]
+fn overlapping_rows_left_by_alembic_are_read_as_heads_and_written_back() {
+    for db in Db::all() {
+        let d = db.dialect();
+        let p = Project::new("");
+        p.rev(1, "r1", &[], &create("t1"), &drop("t1"));
+        p.rev(2, "r2", &["r1"], &create("t2"), &drop("t2"));
+        p.rev(3, "r3", &["r2"], &create("t3"), &drop("t3"));
+        p.ok(&db, &["-q", "upgrade", "r2"]);
+        // r1 is an ancestor of r2: Alembic can leave such a table behind.
+        db.execute("INSERT INTO aludel_version (version_num) VALUES ('r1')");
+        let warning = "warning: the version table aludel_version also holds r1, which is an ancestor of another row (Alembic can leave such rows); read as the heads of what it says is applied, and written back without it at the next change";
+
+        let out = p.run(&db, &["current"]);
+        assert!(out.status.success(), "{d}");
+        assert_eq!(String::from_utf8_lossy(&out.stdout), "r2\n", "{d}");
+        assert!(
+            String::from_utf8_lossy(&out.stderr).contains(warning),
+            "{d}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let json: serde_json::Value =
+            serde_json::from_str(&p.ok(&db, &["--format", "json", "current"])).unwrap();
+        assert_eq!(json["rows"].as_array().unwrap().len(), 2, "{d}");
+        assert!(json["warnings"][0].as_str().unwrap().contains("also holds r1"));
+
+        let out = p.run(&db, &["upgrade", "head"]);
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(out.status.success(), "{d}: {stderr}");
+        assert!(stderr.contains(warning), "{d}: {stderr}");
+        assert_eq!(db.version_rows(), strings(&["r3"]), "{d}: an antichain again");
+        assert_eq!(db.user_tables(), strings(&["t1", "t2", "t3"]), "{d}");
+        let out = p.run(&db, &["current"]);
+        assert!(!String::from_utf8_lossy(&out.stderr).contains("warning"), "{d}");
+    }
+}

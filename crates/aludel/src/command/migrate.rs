@@ -191,7 +191,10 @@ pub async fn upgrade(
     let planner = planner(project, &tables, target, Direction::Up);
     let options = run_options(project, opts);
     if !project.config.hooks.pre_upgrade.is_empty() {
-        let rows = read_version_rows(conn, &tables).await?;
+        let rows = project
+            .map
+            .split_redundant_rows(&read_version_rows(conn, &tables).await?)
+            .0;
         if !planner(&rows)?.steps.is_empty() {
             super::hooks::run_pre_upgrade_hooks(project)?;
         }
@@ -263,6 +266,9 @@ pub struct Current {
     /// Steps that ran part of their statements and stopped (MySQL/MariaDB, or a
     /// `transaction=false` section): the version table does not show them.
     pub partial: Vec<PartialStep>,
+    /// What is wrong with the version table but still readable (rows that are
+    /// ancestors of other rows).
+    pub warnings: Vec<String>,
 }
 
 /// A step of which some statements ran, and which neither finished nor rolled back:
@@ -347,11 +353,18 @@ pub async fn current(
         Vec::new()
     };
     let partial = partial_steps(conn, project, &tables, &rows).await?;
+    let warnings = online::redundant_warning(
+        &tables.version.name,
+        &project.map.split_redundant_rows(&rows).1,
+    )
+    .into_iter()
+    .collect();
     Ok(Current {
         rows,
         current,
         drift,
         partial,
+        warnings,
     })
 }
 
@@ -495,11 +508,13 @@ pub async fn status(conn: &mut dyn Connection, project: &Project) -> Result<Stat
     let tables = Tables::for_project(project);
     let rows = read_version_rows(conn, &tables).await?;
     check_rows_known(project, &rows, &tables)?;
-    let pending = planner(project, &tables, "heads", Direction::Up)(&rows)?
-        .steps
-        .iter()
-        .filter_map(|s| s.revision().map(|r| project.map.id(r).to_string()))
-        .collect::<Vec<_>>();
+    let pending = planner(project, &tables, "heads", Direction::Up)(
+        &project.map.split_redundant_rows(&rows).0,
+    )?
+    .steps
+    .iter()
+    .filter_map(|s| s.revision().map(|r| project.map.id(r).to_string()))
+    .collect::<Vec<_>>();
     Ok(Status {
         up_to_date: is_at_heads(project, &rows),
         expected: project.map.ids(project.map.real_heads()),

@@ -454,6 +454,23 @@ impl RevisionMap {
             .collect())
     }
 
+    /// Splits the rows of a version table into those that stand for what is
+    /// applied and the redundant ones: ancestors of another row (Alembic can leave
+    /// such a table behind), so what the table says is applied is the same without
+    /// them. Rows naming no known revision are kept, for the caller to report.
+    pub fn split_redundant_rows(&self, rows: &[String]) -> (Vec<String>, Vec<String>) {
+        let known: Vec<String> = rows
+            .iter()
+            .filter(|r| self.index_of(r).is_some())
+            .cloned()
+            .collect();
+        let current = self.get_all_current(&known).unwrap_or_default();
+        rows.iter().cloned().partition(|r| {
+            self.index_of(r)
+                .is_none_or(|i| current.is_empty() || current.contains(&i))
+        })
+    }
+
     /// `_parse_upgrade_target`: the revisions an upgrade goes to.
     pub(crate) fn parse_upgrade_target(
         &self,

@@ -25,8 +25,8 @@ use super::{
 };
 use crate::dialect::{
     add_missing_history_columns, create_history_table, select_history, select_unfinished,
-    select_versions, BeginError, Connection, DbError, HistoryRecord, HistoryRow, LockScope,
-    Outcome, Progress, SqlDialect,
+    select_versions, version_change_sql, BeginError, Connection, DbError, HistoryRecord,
+    HistoryRow, LockScope, Outcome, Progress, SqlDialect,
 };
 use crate::error::{CommandError, Error, MigrationFailure, Result, UncertainStatement};
 use crate::project::Project;
@@ -268,14 +268,30 @@ impl<'a> Runner<'a> {
             if self.per_transaction_lock() && !self.tx_open {
                 self.begin().await?;
             }
-            let rows = read_version_rows(self.conn, self.tables).await?;
+            let stored = read_version_rows(self.conn, self.tables).await?;
+            let (rows, redundant) = self.project.map.split_redundant_rows(&stored);
             let plan = planner(&rows)?;
             if first {
-                report.starting_rows = rows.clone();
-                report.warnings = plan.warnings.clone();
+                report.starting_rows = stored.clone();
+                report.warnings = redundant_warning(&self.tables.version.name, &redundant)
+                    .into_iter()
+                    .chain(plan.warnings.iter().cloned())
+                    .collect();
                 first = false;
             }
-            let steps = prepare_steps(self.project, &plan, self.sql, self.tables, self.options)?;
+            let mut steps =
+                prepare_steps(self.project, &plan, self.sql, self.tables, self.options)?;
+            // The first change writes the table back as the heads it stands for.
+            if let Some(step) = steps.first_mut() {
+                let deletes = redundant.iter().map(|version| {
+                    let change = VersionChange::Delete {
+                        version: version.clone(),
+                    };
+                    let sql = version_change_sql(self.sql, &self.tables.version, &change);
+                    (change, sql)
+                });
+                step.version_changes.splice(0..0, deletes);
+            }
             match self.pass(&steps, rows, &mut report, events).await? {
                 Pass::Done(rows) => {
                     if self.tx_open {
@@ -307,6 +323,7 @@ impl<'a> Runner<'a> {
                 if !self.tx_open {
                     if self.per_transaction_lock() {
                         let now = self.begin_and_read_versions().await?;
+                        let (now, _) = self.project.map.split_redundant_rows(&now);
                         if sorted(&now) != sorted(&expected) {
                             // Another process ran this step: say nothing of it.
                             return Ok(Pass::Replan);
@@ -680,6 +697,18 @@ impl<'a> Runner<'a> {
         self.commit().await?;
         Ok(skip)
     }
+}
+
+/// The warning for version-table rows that are ancestors of other rows.
+pub(crate) fn redundant_warning(table: &str, redundant: &[String]) -> Option<String> {
+    (!redundant.is_empty()).then(|| {
+        format!(
+            "the version table {table} also holds {}, which {} an ancestor of another row (Alembic can leave such rows); read as the heads of what it says is applied, and written back without {} at the next change",
+            redundant.join(", "),
+            if redundant.len() == 1 { "is" } else { "are each" },
+            if redundant.len() == 1 { "it" } else { "them" },
+        )
+    })
 }
 
 /// Where a stepwise step starts, and how it continued an interrupted run.
