@@ -30,6 +30,8 @@ pub async fn connect_with_config(
     wait: Option<Duration>,
 ) -> Result<Box<dyn Connection>> {
     let url = config.database_url()?;
+    // A table name the database cannot use fails before connecting.
+    Tables::for_config(config, sql_dialect(url.dialect()))?;
     let options = ConnectOptions {
         wait,
         lock_timeout: config.lock_timeout,
@@ -184,7 +186,7 @@ pub async fn upgrade(
     events: &mut dyn Events,
 ) -> Result<RunReport> {
     no_range(target)?;
-    let tables = Tables::for_project(project);
+    let tables = Tables::for_project(project, conn.sql())?;
     let planner = planner(project, &tables, target, Direction::Up);
     let options = run_options(project, opts);
     if !project.config.hooks.pre_upgrade.is_empty() {
@@ -205,7 +207,7 @@ pub async fn downgrade(
     events: &mut dyn Events,
 ) -> Result<RunReport> {
     no_range(target)?;
-    let tables = Tables::for_project(project);
+    let tables = Tables::for_project(project, conn.sql())?;
     let planner = planner(project, &tables, target, Direction::Down);
     let options = run_options(project, opts);
     run_locked(conn, project, &tables, &planner, &options, events, false).await
@@ -220,7 +222,7 @@ pub async fn stamp(
     purge: bool,
     events: &mut dyn Events,
 ) -> Result<RunReport> {
-    let tables = Tables::for_project(project);
+    let tables = Tables::for_project(project, conn.sql())?;
     let planner = |rows: &[String]| {
         check_rows_known(project, rows, &tables)?;
         project
@@ -235,7 +237,7 @@ pub async fn stamp(
 /// `ensure-version`: creates the version (and history) table if missing. Returns
 /// whether the version table was created.
 pub async fn ensure_version(conn: &mut dyn Connection, project: &Project) -> Result<bool> {
-    let tables = Tables::for_project(project);
+    let tables = Tables::for_project(project, conn.sql())?;
     let name = lock_name(project);
     conn.lock(&name, project.config.lock_timeout)
         .await
@@ -275,7 +277,7 @@ pub async fn current(
     project: &Project,
     check_drift: bool,
 ) -> Result<Current> {
-    let tables = Tables::for_project(project);
+    let tables = Tables::for_project(project, conn.sql())?;
     let rows = read_version_rows(conn, &tables).await?;
     check_rows_known(project, &rows, &tables)?;
     let current = project.map.get_all_current(&rows)?;
@@ -360,7 +362,7 @@ pub struct Status {
 /// # Ok(()) }
 /// ```
 pub async fn status(conn: &mut dyn Connection, project: &Project) -> Result<Status> {
-    let tables = Tables::for_project(project);
+    let tables = Tables::for_project(project, conn.sql())?;
     let rows = read_version_rows(conn, &tables).await?;
     check_rows_known(project, &rows, &tables)?;
     let pending = planner(project, &tables, "heads", Direction::Up)(&rows)?
@@ -424,7 +426,7 @@ fn start_rows(project: &Project, start: Option<&str>) -> Result<Vec<String>> {
 
 fn render(project: &Project, dialect: Dialect, plan: &Plan, run: &RunOptions) -> Result<String> {
     let sql = sql_dialect(dialect);
-    let tables = Tables::for_project(project);
+    let tables = Tables::for_project(project, sql)?;
     let steps = prepare_steps(project, plan, sql, &tables, run)?;
     Ok(offline::render_script(
         sql,
@@ -445,7 +447,7 @@ pub fn upgrade_sql(
     let dialect = offline_dialect(project, offline)?;
     let (start, end) = split_range(range);
     let rows = start_rows(project, start)?;
-    let tables = Tables::for_project(project);
+    let tables = Tables::for_project(project, sql_dialect(dialect))?;
     let plan = planner(project, &tables, end, Direction::Up)(&rows)?;
     render(project, dialect, &plan, &run_options(project, opts))
 }
@@ -462,7 +464,7 @@ pub fn downgrade_sql(
     };
     let dialect = offline_dialect(project, offline)?;
     let rows = start_rows(project, (!start.is_empty()).then_some(start))?;
-    let tables = Tables::for_project(project);
+    let tables = Tables::for_project(project, sql_dialect(dialect))?;
     let plan = planner(project, &tables, end, Direction::Down)(&rows)?;
     render(project, dialect, &plan, &run_options(project, opts))
 }

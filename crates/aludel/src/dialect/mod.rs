@@ -7,6 +7,7 @@
 //! which database it talks to: `runtime` and `command` only call these traits.
 
 mod error;
+mod keywords;
 mod mysql;
 mod postgres;
 mod raw;
@@ -19,8 +20,8 @@ use async_trait::async_trait;
 
 pub use self::error::{DbError, DbErrorKind};
 pub use self::tables::{
-    create_version_table, select_history, select_versions, version_change_sql, HistoryRecord,
-    HistoryRow, Outcome, TableRef,
+    check_table_names, create_version_table, select_history, select_versions, version_change_sql,
+    HistoryRecord, HistoryRow, NameLimit, NameRefusal, Outcome, TableRef, PRIMARY_KEY_SUFFIX,
 };
 
 use crate::config::{DatabaseUrl, Dialect};
@@ -29,8 +30,24 @@ use crate::config::{DatabaseUrl, Dialect};
 pub trait SqlDialect: Send + Sync {
     fn dialect(&self) -> Dialect;
 
-    /// An identifier, quoted only when it must be (as SQLAlchemy prints them).
+    /// The database's name for messages (`PostgreSQL`, `MySQL/MariaDB`, `SQLite`).
+    fn database_name(&self) -> &'static str;
+
+    /// An identifier, quoted only when it must be (as SQLAlchemy prints them): when
+    /// it is not a plain lower-case identifier, or is one of the database's reserved
+    /// words.
     fn quote_ident(&self, ident: &str) -> String;
+
+    /// The longest name the database accepts; `None`: no limit.
+    fn name_limit(&self) -> Option<NameLimit> {
+        None
+    }
+
+    /// Why the database would refuse a table of this name, and what to do (beyond
+    /// the checks every dialect shares: [`check_table_names`]).
+    fn refuse_table_name(&self, _name: &str) -> Option<(String, String)> {
+        None
+    }
 
     /// A string literal (`'it''s'`; MySQL also doubles backslashes).
     fn string_literal(&self, text: &str) -> String {

@@ -10,10 +10,11 @@ use sha2::{Digest, Sha256};
 use sqlx::postgres::{PgConnectOptions, PgConnection, Postgres};
 use sqlx::{ConnectOptions as _, Connection as _};
 
+use super::keywords;
 use super::tables::{create_history_table, quote_if_needed, HistoryTypes};
 use super::{
-    raw, ConnectOptions, Connection, DbError, DbErrorKind, LockScope, SessionInfo, SqlDialect,
-    TableRef,
+    raw, ConnectOptions, Connection, DbError, DbErrorKind, LockScope, NameLimit, SessionInfo,
+    SqlDialect, TableRef,
 };
 use crate::config::{DatabaseUrl, Dialect};
 
@@ -23,8 +24,14 @@ impl SqlDialect for PostgresSql {
     fn dialect(&self) -> Dialect {
         Dialect::Postgres
     }
+    fn database_name(&self) -> &'static str {
+        "PostgreSQL"
+    }
     fn quote_ident(&self, ident: &str) -> String {
-        quote_if_needed(ident, '"')
+        quote_if_needed(ident, '"', keywords::POSTGRES)
+    }
+    fn name_limit(&self) -> Option<NameLimit> {
+        Some(NameLimit::Bytes(63))
     }
     fn offline_transactions(&self) -> bool {
         true
