@@ -517,6 +517,16 @@ mod tests {
     }
 
     #[test]
+    fn the_version_column_holds_the_longest_revision_id() {
+        for d in ALL {
+            assert_eq!(
+                sql_dialect(d).version_column_type(),
+                format!("VARCHAR({})", crate::script::MAX_REVISION_ID_LEN)
+            );
+        }
+    }
+
+    #[test]
     fn the_history_table_name_is_refused_in_any_case() {
         for d in ALL {
             for name in ["aludel_history", "ALUDEL_HISTORY"] {
