@@ -509,3 +509,42 @@ fn symbolic_and_over_long_ids_in_a_file_header_are_load_errors_naming_file_and_l
     );
     assert!(!db.has_table("aludel_version"));
 }
+
+#[test]
+fn an_id_wider_than_an_existing_version_column_is_refused_before_anything_runs() {
+    for server in [Server::Postgres, Server::MySql] {
+        let Some(db) = Db::server(server) else {
+            continue;
+        };
+        let d = db.dialect();
+        // The version table as Alembic creates it.
+        db.query(
+            "CREATE TABLE alembic_version (version_num VARCHAR(32) NOT NULL, \
+             CONSTRAINT alembic_version_pkc PRIMARY KEY (version_num))",
+        );
+        let p = Project::new("version_table = \"alembic_version\"");
+        let long = "c".repeat(40);
+        p.rev(1, "a", &[], &create("ta"), &drop("ta"));
+        let path = p.rev(2, &long, &["a"], &create("tb"), &drop("tb"));
+        let expected = format!(
+            "error: Revision {long} does not fit the version table alembic_version\n  \
+             reason: {} defines revision id '{long}' of 40 characters; the version table's \
+             version_num column holds at most 32\n  \
+             hint: give the revision a shorter id (in its file and in every 'Revises:' naming \
+             it), or widen alembic_version.version_num to VARCHAR(255)\n",
+            path.display()
+        );
+        assert_eq!(p.fails(&db, &["upgrade", "head"]), expected, "{d}");
+        assert_eq!(p.fails(&db, &["stamp", &long]), expected, "{d}");
+        // Nothing ran, not even the revision before it.
+        assert_eq!(db.user_tables(), strings(&["alembic_version"]), "{d}");
+        assert!(db.version_rows_of("alembic_version").is_empty(), "{d}");
+        // Ids that fit still run.
+        p.ok(&db, &["upgrade", "a"]);
+        assert_eq!(
+            db.version_rows_of("alembic_version"),
+            strings(&["a"]),
+            "{d}"
+        );
+    }
+}

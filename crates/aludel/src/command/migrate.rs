@@ -13,7 +13,7 @@ use crate::config::{Config, Dialect};
 use crate::dialect::{connect as connect_db, sql_dialect, ConnectOptions, Connection};
 use crate::error::{Catch, CommandError, Error, Result};
 use crate::project::Project;
-use crate::revision::{Plan, RevIdx};
+use crate::revision::{Plan, RevIdx, VersionChange};
 use crate::runtime::online::{self, db_error, ensure_tables, read_version_rows};
 use crate::runtime::{offline, prepare_steps, Events, RunOptions, RunReport, Tables};
 
@@ -146,6 +146,46 @@ fn stamp_catch() -> Catch<'static> {
     }
 }
 
+/// Refuses, before anything runs, a plan that would write a revision id longer
+/// than the existing version table's `version_num` column holds (a table Alembic
+/// created has `VARCHAR(32)`; aludel's own ids fit, hand-written ones may not).
+fn check_width(project: &Project, tables: &Tables, plan: &Plan, width: usize) -> Result<()> {
+    let written = plan
+        .steps
+        .iter()
+        .flat_map(|s| &s.changes)
+        .filter_map(|c| match c {
+            VersionChange::Insert { version } | VersionChange::Update { to: version, .. } => {
+                Some(version)
+            }
+            VersionChange::Delete { .. } => None,
+        });
+    for id in written {
+        if id.chars().count() <= width {
+            continue;
+        }
+        let file = project
+            .map
+            .index_of(id)
+            .map(|idx| project.file(idx).path.display().to_string())
+            .unwrap_or_default();
+        return Err(CommandError::new(format!(
+            "Revision {id} does not fit the version table {}",
+            tables.version.name
+        ))
+        .with_reason(format!(
+            "{file} defines revision id '{id}' of {} characters; the version table's version_num column holds at most {width}",
+            id.chars().count()
+        ))
+        .with_hint(format!(
+            "give the revision a shorter id (in its file and in every 'Revises:' naming it), or widen {}.version_num to VARCHAR(255)",
+            tables.version.name
+        ))
+        .into());
+    }
+    Ok(())
+}
+
 /// Runs a planner under the lock, creating aludel's tables first.
 async fn run_locked(
     conn: &mut dyn Connection,
@@ -162,13 +202,27 @@ async fn run_locked(
         .map_err(db_error("cannot take the migration lock"))?;
     let result = async {
         ensure_tables(conn, tables).await?;
+        let width = conn
+            .version_column_width(&tables.version)
+            .await
+            .map_err(db_error(format!(
+                "reading the version table {}",
+                tables.version.name
+            )))?;
+        let planner = |rows: &[String]| {
+            let plan = planner(rows)?;
+            if let Some(width) = width {
+                check_width(project, tables, &plan, width)?;
+            }
+            Ok(plan)
+        };
         if purge {
             let sql = format!("DELETE FROM {}", tables.version.qualified(conn.sql()));
             conn.execute(&sql)
                 .await
                 .map_err(db_error("emptying the version table"))?;
         }
-        online::run(conn, project, tables, planner, options, events).await
+        online::run(conn, project, tables, &planner, options, events).await
     }
     .await;
     let unlocked = conn.unlock(&name).await;

@@ -155,6 +155,13 @@ pub trait Connection: Send {
     /// Whether a table exists.
     async fn table_exists(&mut self, table: &TableRef) -> Result<bool, DbError>;
 
+    /// How many characters the `version_num` column of an existing version table
+    /// holds (a table Alembic created has `VARCHAR(32)`); `None` when the database
+    /// does not enforce a width (SQLite, `TEXT`) or the column is not found.
+    async fn version_column_width(&mut self, _table: &TableRef) -> Result<Option<usize>, DbError> {
+        Ok(None)
+    }
+
     /// Opens a transaction. With [`LockScope::Transaction`] this also takes the lock,
     /// waiting up to the lock timeout.
     async fn begin(&mut self) -> Result<(), DbError> {

@@ -122,6 +122,19 @@ impl Connection for MySqlConn {
         Ok(count.into_iter().flatten().next().is_some_and(|c| c != "0"))
     }
 
+    async fn version_column_width(&mut self, table: &TableRef) -> Result<Option<usize>, DbError> {
+        let schema = match &table.schema {
+            Some(s) => MySqlSql.string_literal(s),
+            None => "DATABASE()".to_string(),
+        };
+        let sql = format!(
+            "SELECT CHARACTER_MAXIMUM_LENGTH FROM information_schema.COLUMNS \
+             WHERE TABLE_SCHEMA = {schema} AND TABLE_NAME = {} AND COLUMN_NAME = 'version_num'",
+            MySqlSql.string_literal(&table.name)
+        );
+        Ok(super::tables::width(self.query_column(&sql).await?))
+    }
+
     fn lock_scope(&self) -> LockScope {
         LockScope::Session
     }

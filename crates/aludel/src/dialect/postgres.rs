@@ -193,6 +193,19 @@ impl Connection for PgConn {
             .is_some())
     }
 
+    async fn version_column_width(&mut self, table: &TableRef) -> Result<Option<usize>, DbError> {
+        let schema = match &table.schema {
+            Some(s) => PostgresSql.string_literal(s),
+            None => "current_schema()".to_string(),
+        };
+        let sql = format!(
+            "SELECT character_maximum_length::text FROM information_schema.columns \
+             WHERE table_schema = {schema} AND table_name = {} AND column_name = 'version_num'",
+            PostgresSql.string_literal(&table.name)
+        );
+        Ok(super::tables::width(self.query_column(&sql).await?))
+    }
+
     fn lock_scope(&self) -> LockScope {
         LockScope::Session
     }

@@ -224,6 +224,15 @@ pub fn select_versions(sql: &dyn SqlDialect, table: &TableRef) -> String {
     format!("SELECT version_num FROM {}", table.qualified(sql))
 }
 
+/// The width a `character_maximum_length` query returned (its first value).
+pub(crate) fn width(column: Vec<Option<String>>) -> Option<usize> {
+    column
+        .into_iter()
+        .flatten()
+        .next()
+        .and_then(|w| w.trim().parse().ok())
+}
+
 /// Column types of the history table, per dialect.
 pub(crate) struct HistoryTypes {
     pub id: &'static str,
