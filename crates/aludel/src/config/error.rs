@@ -87,7 +87,7 @@ pub enum ConfigError {
     Unusable {
         path: PathBuf,
         table: String,
-        key: String,
+        key: &'static str,
         reason: String,
         hint: String,
     },

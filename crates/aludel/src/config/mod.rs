@@ -468,11 +468,11 @@ impl Config {
 
     /// An error about the value of `key` in this configuration, found after loading
     /// (when the database is known), with what to do about it.
-    pub fn unusable(&self, key: &str, reason: String, hint: String) -> ConfigError {
+    pub fn unusable(&self, key: &'static str, reason: String, hint: String) -> ConfigError {
         ConfigError::Unusable {
             path: self.shown_path.clone(),
             table: format!("[{}]", self.name),
-            key: key.to_string(),
+            key,
             reason,
             hint,
         }
