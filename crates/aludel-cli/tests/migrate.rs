@@ -653,15 +653,25 @@ fn overlapping_rows_left_by_alembic_are_read_as_heads_and_written_back() {
         let json: serde_json::Value =
             serde_json::from_str(&p.ok(&db, &["--format", "json", "current"])).unwrap();
         assert_eq!(json["rows"].as_array().unwrap().len(), 2, "{d}");
-        assert!(json["warnings"][0].as_str().unwrap().contains("also holds r1"));
+        assert!(json["warnings"][0]
+            .as_str()
+            .unwrap()
+            .contains("also holds r1"));
 
         let out = p.run(&db, &["upgrade", "head"]);
         let stderr = String::from_utf8_lossy(&out.stderr);
         assert!(out.status.success(), "{d}: {stderr}");
         assert!(stderr.contains(warning), "{d}: {stderr}");
-        assert_eq!(db.version_rows(), strings(&["r3"]), "{d}: an antichain again");
+        assert_eq!(
+            db.version_rows(),
+            strings(&["r3"]),
+            "{d}: an antichain again"
+        );
         assert_eq!(db.user_tables(), strings(&["t1", "t2", "t3"]), "{d}");
         let out = p.run(&db, &["current"]);
-        assert!(!String::from_utf8_lossy(&out.stderr).contains("warning"), "{d}");
+        assert!(
+            !String::from_utf8_lossy(&out.stderr).contains("warning"),
+            "{d}"
+        );
     }
 }

@@ -13,7 +13,7 @@ use crate::config::{Config, Dialect};
 use crate::dialect::{connect as connect_db, sql_dialect, ConnectOptions, Connection};
 use crate::error::{Catch, CommandError, Error, Result};
 use crate::project::Project;
-use crate::revision::{Plan, RevIdx};
+use crate::revision::{Plan, RevIdx, VersionChange};
 use crate::runtime::online::{self, db_error, ensure_tables, read_version_rows};
 use crate::runtime::{offline, prepare_steps, Events, Resume, RunOptions, RunReport, Tables};
 
@@ -30,6 +30,8 @@ pub async fn connect_with_config(
     wait: Option<Duration>,
 ) -> Result<Box<dyn Connection>> {
     let url = config.database_url()?;
+    // A table name the database cannot use fails before connecting.
+    Tables::for_config(config, sql_dialect(url.dialect()))?;
     let options = ConnectOptions {
         wait,
         lock_timeout: config.lock_timeout,
@@ -147,6 +149,46 @@ fn stamp_catch() -> Catch<'static> {
     }
 }
 
+/// Refuses, before anything runs, a plan that would write a revision id longer
+/// than the existing version table's `version_num` column holds (a table Alembic
+/// created has `VARCHAR(32)`; aludel's own ids fit, hand-written ones may not).
+fn check_width(project: &Project, tables: &Tables, plan: &Plan, width: usize) -> Result<()> {
+    let written = plan
+        .steps
+        .iter()
+        .flat_map(|s| &s.changes)
+        .filter_map(|c| match c {
+            VersionChange::Insert { version } | VersionChange::Update { to: version, .. } => {
+                Some(version)
+            }
+            VersionChange::Delete { .. } => None,
+        });
+    for id in written {
+        if id.chars().count() <= width {
+            continue;
+        }
+        let file = project
+            .map
+            .index_of(id)
+            .map(|idx| project.file(idx).path.display().to_string())
+            .unwrap_or_default();
+        return Err(CommandError::new(format!(
+            "Revision {id} does not fit the version table {}",
+            tables.version.name
+        ))
+        .with_reason(format!(
+            "{file} defines revision id '{id}' of {} characters; the version table's version_num column holds at most {width}",
+            id.chars().count()
+        ))
+        .with_hint(format!(
+            "give the revision a shorter id (in its file and in every 'Revises:' naming it), or widen {}.version_num to VARCHAR(255)",
+            tables.version.name
+        ))
+        .into());
+    }
+    Ok(())
+}
+
 /// Runs a planner under the lock, creating aludel's tables first.
 async fn run_locked(
     conn: &mut dyn Connection,
@@ -163,13 +205,27 @@ async fn run_locked(
         .map_err(db_error("cannot take the migration lock"))?;
     let result = async {
         ensure_tables(conn, tables).await?;
+        let width = conn
+            .version_column_width(&tables.version)
+            .await
+            .map_err(db_error(format!(
+                "reading the version table {}",
+                tables.version.name
+            )))?;
+        let planner = |rows: &[String]| {
+            let plan = planner(rows)?;
+            if let Some(width) = width {
+                check_width(project, tables, &plan, width)?;
+            }
+            Ok(plan)
+        };
         if purge {
             let sql = format!("DELETE FROM {}", tables.version.qualified(conn.sql()));
             conn.execute(&sql)
                 .await
                 .map_err(db_error("emptying the version table"))?;
         }
-        online::run(conn, project, tables, planner, options, events).await
+        online::run(conn, project, tables, &planner, options, events).await
     }
     .await;
     let unlocked = conn.unlock(&name).await;
@@ -187,7 +243,7 @@ pub async fn upgrade(
     events: &mut dyn Events,
 ) -> Result<RunReport> {
     no_range(target)?;
-    let tables = Tables::for_project(project);
+    let tables = Tables::for_project(project, conn.sql())?;
     let planner = planner(project, &tables, target, Direction::Up);
     let options = run_options(project, opts);
     if !project.config.hooks.pre_upgrade.is_empty() {
@@ -211,7 +267,7 @@ pub async fn downgrade(
     events: &mut dyn Events,
 ) -> Result<RunReport> {
     no_range(target)?;
-    let tables = Tables::for_project(project);
+    let tables = Tables::for_project(project, conn.sql())?;
     let planner = planner(project, &tables, target, Direction::Down);
     let options = run_options(project, opts);
     run_locked(conn, project, &tables, &planner, &options, events, false).await
@@ -226,7 +282,7 @@ pub async fn stamp(
     purge: bool,
     events: &mut dyn Events,
 ) -> Result<RunReport> {
-    let tables = Tables::for_project(project);
+    let tables = Tables::for_project(project, conn.sql())?;
     let planner = |rows: &[String]| {
         check_rows_known(project, rows, &tables)?;
         project
@@ -241,7 +297,7 @@ pub async fn stamp(
 /// `ensure-version`: creates the version (and history) table if missing. Returns
 /// whether the version table was created.
 pub async fn ensure_version(conn: &mut dyn Connection, project: &Project) -> Result<bool> {
-    let tables = Tables::for_project(project);
+    let tables = Tables::for_project(project, conn.sql())?;
     let name = lock_name(project);
     conn.lock(&name, project.config.lock_timeout)
         .await
@@ -343,7 +399,7 @@ pub async fn current(
     project: &Project,
     check_drift: bool,
 ) -> Result<Current> {
-    let tables = Tables::for_project(project);
+    let tables = Tables::for_project(project, conn.sql())?;
     let rows = read_version_rows(conn, &tables).await?;
     check_rows_known(project, &rows, &tables)?;
     let current = project.map.get_all_current(&rows)?;
@@ -505,7 +561,7 @@ pub struct Status {
 /// # Ok(()) }
 /// ```
 pub async fn status(conn: &mut dyn Connection, project: &Project) -> Result<Status> {
-    let tables = Tables::for_project(project);
+    let tables = Tables::for_project(project, conn.sql())?;
     let rows = read_version_rows(conn, &tables).await?;
     check_rows_known(project, &rows, &tables)?;
     let pending = planner(project, &tables, "heads", Direction::Up)(
@@ -571,7 +627,7 @@ fn start_rows(project: &Project, start: Option<&str>) -> Result<Vec<String>> {
 
 fn render(project: &Project, dialect: Dialect, plan: &Plan, run: &RunOptions) -> Result<String> {
     let sql = sql_dialect(dialect);
-    let tables = Tables::for_project(project);
+    let tables = Tables::for_project(project, sql)?;
     let steps = prepare_steps(project, plan, sql, &tables, run)?;
     Ok(offline::render_script(
         sql,
@@ -592,7 +648,7 @@ pub fn upgrade_sql(
     let dialect = offline_dialect(project, offline)?;
     let (start, end) = split_range(range);
     let rows = start_rows(project, start)?;
-    let tables = Tables::for_project(project);
+    let tables = Tables::for_project(project, sql_dialect(dialect))?;
     let plan = planner(project, &tables, end, Direction::Up)(&rows)?;
     render(project, dialect, &plan, &run_options(project, opts))
 }
@@ -609,7 +665,7 @@ pub fn downgrade_sql(
     };
     let dialect = offline_dialect(project, offline)?;
     let rows = start_rows(project, (!start.is_empty()).then_some(start))?;
-    let tables = Tables::for_project(project);
+    let tables = Tables::for_project(project, sql_dialect(dialect))?;
     let plan = planner(project, &tables, end, Direction::Down)(&rows)?;
     render(project, dialect, &plan, &run_options(project, opts))
 }

@@ -81,6 +81,17 @@ pub enum ConfigError {
         reason: String,
     },
 
+    /// A value aludel cannot use on the database it talks to (known once the
+    /// dialect is: a table name the database would refuse, say).
+    #[error("{}: key '{key}' in {table}: {reason}", .path.display())]
+    Unusable {
+        path: PathBuf,
+        table: String,
+        key: &'static str,
+        reason: String,
+        hint: String,
+    },
+
     #[error("{}: key '{key}' in {table}: {source}", .path.display())]
     Expand {
         path: PathBuf,
@@ -156,6 +167,7 @@ impl ConfigError {
                 Some(format!("give '{key}' {expected}"))
             }
             ConfigError::InvalidValue { .. } => None,
+            ConfigError::Unusable { hint, .. } => Some(hint.clone()),
             ConfigError::Expand { source, .. } => Some(source.hint().to_string()),
             ConfigError::DotenvRead { .. } => {
                 Some("check that the .env file is readable by this user".to_string())

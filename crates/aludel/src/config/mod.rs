@@ -466,6 +466,18 @@ impl Config {
         })
     }
 
+    /// An error about the value of `key` in this configuration, found after loading
+    /// (when the database is known), with what to do about it.
+    pub fn unusable(&self, key: &'static str, reason: String, hint: String) -> ConfigError {
+        ConfigError::Unusable {
+            path: self.shown_path.clone(),
+            table: format!("[{}]", self.name),
+            key,
+            reason,
+            hint,
+        }
+    }
+
     /// The database URL, parsed now. The error says where the URL came from and
     /// never shows the password.
     pub fn database_url(&self) -> Result<DatabaseUrl, ConfigError> {

@@ -7,6 +7,7 @@
 //! which database it talks to: `runtime` and `command` only call these traits.
 
 mod error;
+mod keywords;
 mod mysql;
 mod postgres;
 mod raw;
@@ -19,9 +20,10 @@ use async_trait::async_trait;
 
 pub use self::error::{DbError, DbErrorKind};
 pub use self::tables::{
-    add_missing_history_columns, create_history_table, create_version_table, select_history,
-    select_unfinished, select_versions, version_change_sql, HistoryRecord, HistoryRow,
-    HistoryTypes, Outcome, Progress, TableRef,
+    add_missing_history_columns, check_table_names, create_history_table, create_version_table,
+    select_history, select_unfinished, select_versions, version_change_sql, HistoryRecord,
+    HistoryRow, HistoryTypes, NameLimit, NameRefusal, Outcome, Progress, TableRef,
+    PRIMARY_KEY_SUFFIX,
 };
 
 use crate::config::{DatabaseUrl, Dialect};
@@ -30,8 +32,24 @@ use crate::config::{DatabaseUrl, Dialect};
 pub trait SqlDialect: Send + Sync {
     fn dialect(&self) -> Dialect;
 
-    /// An identifier, quoted only when it must be (as SQLAlchemy prints them).
+    /// The database's name for messages (`PostgreSQL`, `MySQL/MariaDB`, `SQLite`).
+    fn database_name(&self) -> &'static str;
+
+    /// An identifier, quoted only when it must be (as SQLAlchemy prints them): when
+    /// it is not a plain lower-case identifier, or is one of the database's reserved
+    /// words.
     fn quote_ident(&self, ident: &str) -> String;
+
+    /// The longest name the database accepts; `None`: no limit.
+    fn name_limit(&self) -> Option<NameLimit> {
+        None
+    }
+
+    /// Why the database would refuse a table of this name, and what to do (beyond
+    /// the checks every dialect shares: [`check_table_names`]).
+    fn refuse_table_name(&self, _name: &str) -> Option<(String, String)> {
+        None
+    }
 
     /// A string literal (`'it''s'`; MySQL also doubles backslashes).
     fn string_literal(&self, text: &str) -> String {
@@ -141,6 +159,13 @@ pub trait Connection: Send {
 
     /// The column names of an existing table, in order.
     async fn column_names(&mut self, table: &TableRef) -> Result<Vec<String>, DbError>;
+
+    /// How many characters the `version_num` column of an existing version table
+    /// holds (a table Alembic created has `VARCHAR(32)`); `None` when the database
+    /// does not enforce a width (SQLite, `TEXT`) or the column is not found.
+    async fn version_column_width(&mut self, _table: &TableRef) -> Result<Option<usize>, DbError> {
+        Ok(None)
+    }
 
     /// Opens a transaction. With [`LockScope::Transaction`] this also takes the lock,
     /// waiting up to the lock timeout.

@@ -9,9 +9,11 @@ use async_trait::async_trait;
 use sqlx::mysql::{MySql, MySqlConnectOptions, MySqlConnection};
 use sqlx::{ConnectOptions as _, Connection as _};
 
+use super::keywords;
 use super::tables::{quote_if_needed, HistoryTypes};
 use super::{
-    raw, ConnectOptions, Connection, DbError, LockScope, SessionInfo, SqlDialect, TableRef,
+    raw, ConnectOptions, Connection, DbError, LockScope, NameLimit, SessionInfo, SqlDialect,
+    TableRef,
 };
 use crate::config::{DatabaseUrl, Dialect};
 
@@ -21,8 +23,14 @@ impl SqlDialect for MySqlSql {
     fn dialect(&self) -> Dialect {
         Dialect::MySql
     }
+    fn database_name(&self) -> &'static str {
+        "MySQL/MariaDB"
+    }
     fn quote_ident(&self, ident: &str) -> String {
-        quote_if_needed(ident, '`')
+        quote_if_needed(ident, '`', keywords::MYSQL)
+    }
+    fn name_limit(&self) -> Option<NameLimit> {
+        Some(NameLimit::Chars(64))
     }
     fn string_literal(&self, text: &str) -> String {
         format!("'{}'", text.replace('\\', "\\\\").replace('\'', "''"))
@@ -135,6 +143,16 @@ impl Connection for MySqlConn {
             .into_iter()
             .flatten()
             .collect())
+    }
+
+    async fn version_column_width(&mut self, table: &TableRef) -> Result<Option<usize>, DbError> {
+        let sql = format!(
+            "SELECT CHARACTER_MAXIMUM_LENGTH FROM information_schema.COLUMNS \
+             WHERE TABLE_SCHEMA = {} AND TABLE_NAME = {} AND COLUMN_NAME = 'version_num'",
+            schema_of(table),
+            MySqlSql.string_literal(&table.name)
+        );
+        Ok(super::tables::width(self.query_column(&sql).await?))
     }
 
     fn lock_scope(&self) -> LockScope {

@@ -10,10 +10,11 @@ use sha2::{Digest, Sha256};
 use sqlx::postgres::{PgConnectOptions, PgConnection, Postgres};
 use sqlx::{ConnectOptions as _, Connection as _};
 
+use super::keywords;
 use super::tables::{quote_if_needed, HistoryTypes};
 use super::{
-    raw, ConnectOptions, Connection, DbError, DbErrorKind, LockScope, SessionInfo, SqlDialect,
-    TableRef,
+    raw, ConnectOptions, Connection, DbError, DbErrorKind, LockScope, NameLimit, SessionInfo,
+    SqlDialect, TableRef,
 };
 use crate::config::{DatabaseUrl, Dialect};
 
@@ -23,8 +24,14 @@ impl SqlDialect for PostgresSql {
     fn dialect(&self) -> Dialect {
         Dialect::Postgres
     }
+    fn database_name(&self) -> &'static str {
+        "PostgreSQL"
+    }
     fn quote_ident(&self, ident: &str) -> String {
-        quote_if_needed(ident, '"')
+        quote_if_needed(ident, '"', keywords::POSTGRES)
+    }
+    fn name_limit(&self) -> Option<NameLimit> {
+        Some(NameLimit::Bytes(63))
     }
     fn offline_transactions(&self) -> bool {
         true
@@ -194,6 +201,19 @@ impl Connection for PgConn {
             .into_iter()
             .flatten()
             .collect())
+    }
+
+    async fn version_column_width(&mut self, table: &TableRef) -> Result<Option<usize>, DbError> {
+        let schema = match &table.schema {
+            Some(s) => PostgresSql.string_literal(s),
+            None => "current_schema()".to_string(),
+        };
+        let sql = format!(
+            "SELECT character_maximum_length::text FROM information_schema.columns \
+             WHERE table_schema = {schema} AND table_name = {} AND column_name = 'version_num'",
+            PostgresSql.string_literal(&table.name)
+        );
+        Ok(super::tables::width(self.query_column(&sql).await?))
     }
 
     fn lock_scope(&self) -> LockScope {

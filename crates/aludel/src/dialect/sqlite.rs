@@ -9,6 +9,7 @@ use async_trait::async_trait;
 use sqlx::sqlite::{Sqlite, SqliteConnectOptions, SqliteConnection};
 use sqlx::{ConnectOptions as _, Connection as _};
 
+use super::keywords;
 use super::tables::{quote_if_needed, HistoryTypes};
 use super::{
     raw, BeginError, ConnectOptions, Connection, DbError, LockScope, SessionInfo, SqlDialect,
@@ -22,8 +23,24 @@ impl SqlDialect for SqliteSql {
     fn dialect(&self) -> Dialect {
         Dialect::Sqlite
     }
+    fn database_name(&self) -> &'static str {
+        "SQLite"
+    }
     fn quote_ident(&self, ident: &str) -> String {
-        quote_if_needed(ident, '"')
+        quote_if_needed(ident, '"', keywords::SQLITE)
+    }
+    fn refuse_table_name(&self, name: &str) -> Option<(String, String)> {
+        // SQLite keeps names starting with `sqlite_` for itself.
+        name.get(..7)
+            .is_some_and(|p| p.eq_ignore_ascii_case("sqlite_"))
+            .then(|| {
+                (
+                    format!(
+                        "'{name}' starts with 'sqlite_', which SQLite reserves for its own tables"
+                    ),
+                    "choose a version_table that does not start with 'sqlite_'".to_string(),
+                )
+            })
     }
     fn offline_transactions(&self) -> bool {
         false

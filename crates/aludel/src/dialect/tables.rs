@@ -45,8 +45,11 @@ impl TableRef {
     }
 }
 
-/// Quotes `ident` with `quote` unless it is a plain lower-case identifier.
-pub(crate) fn quote_if_needed(ident: &str, quote: char) -> String {
+/// Quotes `ident` with `quote` unless it is a plain lower-case identifier that is
+/// not one of the database's `reserved` words (lower-case, sorted: see
+/// `keywords`). This is SQLAlchemy's rule, so names print as Alembic prints them:
+/// `alembic_version` bare, `"select"`, `"Versions"`, `"versión"` quoted.
+pub(crate) fn quote_if_needed(ident: &str, quote: char, reserved: &[&str]) -> String {
     let plain = ident
         .chars()
         .next()
@@ -54,7 +57,7 @@ pub(crate) fn quote_if_needed(ident: &str, quote: char) -> String {
         && ident
             .chars()
             .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_');
-    if plain {
+    if plain && !super::keywords::is_reserved(reserved, ident) {
         ident.to_string()
     } else {
         let doubled = ident.replace(quote, &format!("{quote}{quote}"));
@@ -62,10 +65,129 @@ pub(crate) fn quote_if_needed(ident: &str, quote: char) -> String {
     }
 }
 
+/// The suffix of the version table's primary-key constraint (`<table>_pkc`, as
+/// Alembic names it).
+pub const PRIMARY_KEY_SUFFIX: &str = "_pkc";
+
+/// How long a name may be on a database.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum NameLimit {
+    /// PostgreSQL: `NAMEDATALEN - 1` bytes of UTF-8.
+    Bytes(usize),
+    /// MySQL/MariaDB: characters.
+    Chars(usize),
+}
+
+impl NameLimit {
+    fn max(self) -> usize {
+        match self {
+            NameLimit::Bytes(n) | NameLimit::Chars(n) => n,
+        }
+    }
+    fn length(self, name: &str) -> usize {
+        match self {
+            NameLimit::Bytes(_) => name.len(),
+            NameLimit::Chars(_) => name.chars().count(),
+        }
+    }
+    fn unit(self) -> &'static str {
+        match self {
+            NameLimit::Bytes(_) => "bytes",
+            NameLimit::Chars(_) => "characters",
+        }
+    }
+}
+
+/// Why a configured table or schema name cannot be used on a database.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NameRefusal {
+    /// `version_table` or `version_table_schema`.
+    pub key: &'static str,
+    pub reason: String,
+    pub hint: String,
+}
+
+/// Checks the names of aludel's tables before anything touches a database (online
+/// and `--sql` alike), so that a name the database would refuse, truncate or confuse
+/// with another table fails with the setting named instead of half-way through:
+///
+/// - the version table may not be called `aludel_history` (in any case: SQLite and
+///   some MySQL servers compare table names case-insensitively), the history table
+///   that lives next to it;
+/// - no name may hold a NUL character;
+/// - a name must fit the database's limit ([`SqlDialect::name_limit`]); the version
+///   table's name must leave room for the `_pkc` of its primary key, which
+///   PostgreSQL would otherwise truncate (at 63 bytes, onto the table's own name).
+///   Over-long names are refused rather than shortened: a shortened name would no
+///   longer be the one configured, nor the one Alembic uses (SQLAlchemy refuses an
+///   over-long constraint name too);
+/// - the dialect's own rules ([`SqlDialect::refuse_table_name`]).
+pub fn check_table_names(sql: &dyn SqlDialect, version: &TableRef) -> Result<(), NameRefusal> {
+    let table = version.name.as_str();
+    if table.eq_ignore_ascii_case(HISTORY_TABLE) {
+        return Err(NameRefusal {
+            key: "version_table",
+            reason: format!(
+                "'{table}' is the name of aludel's history table, which aludel creates next to the version table"
+            ),
+            hint: "choose another version_table, such as \"aludel_version\"".to_string(),
+        });
+    }
+    let names = version
+        .schema
+        .as_deref()
+        .map(|s| ("version_table_schema", s))
+        .into_iter()
+        .chain([("version_table", table)]);
+    for (key, name) in names {
+        if name.contains('\0') {
+            return Err(NameRefusal {
+                key,
+                reason: format!(
+                    "'{}' contains a NUL character, which no database accepts in a name",
+                    name.escape_default()
+                ),
+                hint: format!("remove the NUL character from {key}"),
+            });
+        }
+        if let Some(limit) = sql.name_limit() {
+            let (max, unit, len) = (limit.max(), limit.unit(), limit.length(name));
+            let db = sql.database_name();
+            if key == "version_table" && len + PRIMARY_KEY_SUFFIX.len() > max {
+                let allowed = max - PRIMARY_KEY_SUFFIX.len();
+                return Err(NameRefusal {
+                    key,
+                    reason: format!(
+                        "'{name}' is {len} {unit} long; {db} allows {max} {unit} in a name, and aludel \
+                         also names the table's primary key '{name}{PRIMARY_KEY_SUFFIX}', so the \
+                         version table's name may have at most {allowed} {unit}"
+                    ),
+                    hint: format!("choose a version_table of at most {allowed} {unit}"),
+                });
+            }
+            if len > max {
+                return Err(NameRefusal {
+                    key,
+                    reason: format!(
+                        "'{name}' is {len} {unit} long; {db} allows at most {max} {unit} in a name"
+                    ),
+                    hint: format!("choose a {key} of at most {max} {unit}"),
+                });
+            }
+        }
+        if key == "version_table" {
+            if let Some((reason, hint)) = sql.refuse_table_name(name) {
+                return Err(NameRefusal { key, reason, hint });
+            }
+        }
+    }
+    Ok(())
+}
+
 /// `CREATE TABLE` of the version table, laid out as Alembic prints it (including
 /// the space after `NOT NULL,`), without terminator.
 pub fn create_version_table(sql: &dyn SqlDialect, table: &TableRef) -> String {
-    let pk = sql.quote_ident(&format!("{}_pkc", table.name));
+    let pk = sql.quote_ident(&format!("{}{PRIMARY_KEY_SUFFIX}", table.name));
     format!(
         "CREATE TABLE {} (\n    version_num {} NOT NULL, \n    CONSTRAINT {pk} PRIMARY KEY (version_num)\n)",
         table.qualified(sql),
@@ -100,6 +222,15 @@ pub fn version_change_sql(
 /// `SELECT version_num FROM …`.
 pub fn select_versions(sql: &dyn SqlDialect, table: &TableRef) -> String {
     format!("SELECT version_num FROM {}", table.qualified(sql))
+}
+
+/// The width a `character_maximum_length` query returned (its first value).
+pub(crate) fn width(column: Vec<Option<String>>) -> Option<usize> {
+    column
+        .into_iter()
+        .flatten()
+        .next()
+        .and_then(|w| w.trim().parse().ok())
 }
 
 /// Column types of the history table, per dialect.
@@ -458,5 +589,148 @@ impl HistoryRow {
             statement_started: num(16),
             note: text(17),
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::Dialect;
+    use crate::dialect::sql_dialect;
+
+    const ALL: [Dialect; 3] = [Dialect::Postgres, Dialect::MySql, Dialect::Sqlite];
+
+    fn check(dialect: Dialect, schema: Option<&str>, name: &str) -> Result<(), NameRefusal> {
+        check_table_names(sql_dialect(dialect), &TableRef::new(schema, name))
+    }
+
+    #[test]
+    fn plain_lower_case_names_stay_bare_as_alembic_prints_them() {
+        for d in ALL {
+            let sql = sql_dialect(d);
+            assert_eq!(sql.quote_ident("alembic_version"), "alembic_version");
+            assert_eq!(sql.quote_ident("_v2"), "_v2");
+        }
+    }
+
+    #[test]
+    fn reserved_words_are_quoted_per_database() {
+        let (pg, my, lite) = (
+            sql_dialect(Dialect::Postgres),
+            sql_dialect(Dialect::MySql),
+            sql_dialect(Dialect::Sqlite),
+        );
+        for word in ["select", "order"] {
+            assert_eq!(pg.quote_ident(word), format!("\"{word}\""));
+            assert_eq!(my.quote_ident(word), format!("`{word}`"));
+            assert_eq!(lite.quote_ident(word), format!("\"{word}\""));
+        }
+        // `user` is reserved on PostgreSQL only; `temp` is an SQLite keyword only.
+        assert_eq!(pg.quote_ident("user"), "\"user\"");
+        assert_eq!(my.quote_ident("user"), "user");
+        assert_eq!(lite.quote_ident("user"), "user");
+        assert_eq!(lite.quote_ident("temp"), "\"temp\"");
+        assert_eq!(pg.quote_ident("temp"), "temp");
+    }
+
+    #[test]
+    fn other_names_are_quoted_with_quotes_doubled() {
+        let (pg, my) = (sql_dialect(Dialect::Postgres), sql_dialect(Dialect::MySql));
+        assert_eq!(pg.quote_ident("Versions"), "\"Versions\"");
+        assert_eq!(pg.quote_ident("versión"), "\"versión\"");
+        assert_eq!(pg.quote_ident("1st"), "\"1st\"");
+        assert_eq!(pg.quote_ident("a\"b"), "\"a\"\"b\"");
+        assert_eq!(my.quote_ident("a`b"), "`a``b`");
+    }
+
+    #[test]
+    fn the_version_table_ddl_quotes_a_reserved_name_and_its_primary_key_stays_bare() {
+        let sql = sql_dialect(Dialect::Postgres);
+        assert_eq!(
+            create_version_table(sql, &TableRef::new(Some("user"), "select")),
+            "CREATE TABLE \"user\".\"select\" (\n    version_num VARCHAR(255) NOT NULL, \n    \
+             CONSTRAINT select_pkc PRIMARY KEY (version_num)\n)"
+        );
+    }
+
+    #[test]
+    fn the_version_column_holds_the_longest_revision_id() {
+        for d in ALL {
+            assert_eq!(
+                sql_dialect(d).version_column_type(),
+                format!("VARCHAR({})", crate::script::MAX_REVISION_ID_LEN)
+            );
+        }
+    }
+
+    #[test]
+    fn the_history_table_name_is_refused_in_any_case() {
+        for d in ALL {
+            for name in ["aludel_history", "ALUDEL_HISTORY"] {
+                let e = check(d, None, name).unwrap_err();
+                assert_eq!(e.key, "version_table");
+                assert_eq!(
+                    e.reason,
+                    format!("'{name}' is the name of aludel's history table, which aludel creates next to the version table")
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn postgres_limits_names_to_63_bytes_leaving_room_for_pkc() {
+        let ok = "v".repeat(59);
+        assert_eq!(check(Dialect::Postgres, None, &ok), Ok(()));
+        let long = "v".repeat(60);
+        let e = check(Dialect::Postgres, None, &long).unwrap_err();
+        assert_eq!(e.key, "version_table");
+        assert_eq!(
+            e.reason,
+            format!(
+                "'{long}' is 60 bytes long; PostgreSQL allows 63 bytes in a name, and aludel also \
+                 names the table's primary key '{long}_pkc', so the version table's name may have \
+                 at most 59 bytes"
+            )
+        );
+        assert_eq!(e.hint, "choose a version_table of at most 59 bytes");
+        // Bytes, not characters: 30 two-byte letters are 60 bytes.
+        assert!(check(Dialect::Postgres, None, &"é".repeat(30)).is_err());
+        assert_eq!(check(Dialect::Postgres, Some(&"s".repeat(63)), "v"), Ok(()));
+        let e = check(Dialect::Postgres, Some(&"s".repeat(64)), "v").unwrap_err();
+        assert_eq!(e.key, "version_table_schema");
+        assert_eq!(e.hint, "choose a version_table_schema of at most 63 bytes");
+    }
+
+    #[test]
+    fn mysql_limits_names_to_64_characters_and_sqlite_has_no_limit() {
+        assert_eq!(check(Dialect::MySql, None, &"é".repeat(60)), Ok(()));
+        let e = check(Dialect::MySql, None, &"v".repeat(61)).unwrap_err();
+        assert!(
+            e.reason
+                .contains("MySQL/MariaDB allows 64 characters in a name"),
+            "{}",
+            e.reason
+        );
+        assert_eq!(e.hint, "choose a version_table of at most 60 characters");
+        assert_eq!(
+            check(Dialect::Sqlite, Some(&"s".repeat(300)), &"v".repeat(300)),
+            Ok(())
+        );
+    }
+
+    #[test]
+    fn sqlite_internal_names_and_nul_characters_are_refused() {
+        let e = check(Dialect::Sqlite, None, "SQLite_versions").unwrap_err();
+        assert_eq!(
+            e.reason,
+            "'SQLite_versions' starts with 'sqlite_', which SQLite reserves for its own tables"
+        );
+        assert_eq!(check(Dialect::Postgres, None, "sqlite_versions"), Ok(()));
+        let e = check(Dialect::Postgres, Some("a\0b"), "v").unwrap_err();
+        assert_eq!(e.key, "version_table_schema");
+        assert_eq!(
+            e.reason,
+            "'a\\u{0}b' contains a NUL character, which no database accepts in a name"
+        );
     }
 }

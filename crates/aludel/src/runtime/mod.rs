@@ -16,7 +16,8 @@ use std::time::Duration;
 
 use sha2::{Digest, Sha256};
 
-use crate::dialect::{version_change_sql, SqlDialect, TableRef};
+use crate::config::Config;
+use crate::dialect::{check_table_names, version_change_sql, SqlDialect, TableRef};
 use crate::error::{CommandError, Error, Result};
 use crate::project::Project;
 use crate::revision::{Plan, StepKind, VersionChange};
@@ -31,14 +32,24 @@ pub struct Tables {
 }
 
 impl Tables {
-    /// The tables a project's configuration names.
-    pub fn for_project(project: &Project) -> Tables {
+    /// The tables a project's configuration names, once checked for the database
+    /// `sql` writes for ([`check_table_names`]): a name it cannot use fails here,
+    /// naming the setting, before anything touches the database.
+    pub fn for_project(project: &Project, sql: &dyn SqlDialect) -> Result<Tables> {
+        Tables::for_config(&project.config, sql)
+    }
+
+    /// [`Tables::for_project`] with only the configuration (checked before
+    /// connecting).
+    pub fn for_config(config: &Config, sql: &dyn SqlDialect) -> Result<Tables> {
         let version = TableRef::new(
-            project.config.version_table_schema.as_deref(),
-            &project.config.version_table,
+            config.version_table_schema.as_deref(),
+            &config.version_table,
         );
+        check_table_names(sql, &version)
+            .map_err(|refusal| config.unusable(refusal.key, refusal.reason, refusal.hint))?;
         let history = TableRef::history_for(&version);
-        Tables { version, history }
+        Ok(Tables { version, history })
     }
 }
 

@@ -132,6 +132,19 @@ pub enum ScriptError {
     #[error("{}revision identifier must not be empty", At(.at))]
     EmptyRevisionId { at: Option<Location> },
 
+    /// `head`, `heads`, `base` or `current`: names that revision arguments resolve
+    /// to positions in the graph, so a revision with that id could never be named.
+    #[error("{}revision identifier '{id}' is a reserved name", At(.at))]
+    SymbolicRevisionId { at: Option<Location>, id: String },
+
+    /// Longer than the version table's `version_num` column.
+    #[error("{}revision identifier '{id}' is {len} characters long; the version table holds at most {max}", At(.at), len = .id.len())]
+    RevisionIdTooLong {
+        at: Option<Location>,
+        id: String,
+        max: usize,
+    },
+
     /// A branch label that is empty or holds `@ - + : ,` or whitespace.
     #[error("{}Character(s) '{chars}' not allowed in branch label '{label}'", At(.at))]
     InvalidBranchLabel {
@@ -283,6 +296,14 @@ impl ScriptError {
             ScriptError::EmptyRevisionId { .. } => {
                 "give a revision identifier of letters, digits and '_'".to_owned()
             }
+            ScriptError::SymbolicRevisionId { .. } => {
+                "'head', 'heads', 'base' and 'current' name positions in the revision graph, \
+                 so a revision with that id could never be addressed; choose another id"
+                    .to_owned()
+            }
+            ScriptError::RevisionIdTooLong { max, .. } => {
+                format!("choose an id of at most {max} characters")
+            }
             ScriptError::InvalidBranchLabel { .. } | ScriptError::EmptyBranchLabel { .. } => {
                 "branch labels must be non-empty and contain none of '@ - + : ,' or whitespace"
                     .to_owned()
@@ -361,6 +382,8 @@ impl ScriptError {
             | ScriptError::TemplateSyntax { path, .. } => Some(path),
             ScriptError::InvalidRevisionId { at, .. }
             | ScriptError::EmptyRevisionId { at }
+            | ScriptError::SymbolicRevisionId { at, .. }
+            | ScriptError::RevisionIdTooLong { at, .. }
             | ScriptError::InvalidBranchLabel { at, .. }
             | ScriptError::EmptyBranchLabel { at }
             | ScriptError::InvalidDependency { at, .. } => at.as_ref().map(|at| at.path.as_path()),
@@ -386,6 +409,8 @@ impl ScriptError {
             | ScriptError::TemplateSyntax { line, .. } => Some(*line),
             ScriptError::InvalidRevisionId { at, .. }
             | ScriptError::EmptyRevisionId { at }
+            | ScriptError::SymbolicRevisionId { at, .. }
+            | ScriptError::RevisionIdTooLong { at, .. }
             | ScriptError::InvalidBranchLabel { at, .. }
             | ScriptError::EmptyBranchLabel { at }
             | ScriptError::InvalidDependency { at, .. } => at.as_ref().map(|at| at.line),
@@ -400,6 +425,8 @@ impl ScriptError {
         match &mut self {
             ScriptError::InvalidRevisionId { at, .. }
             | ScriptError::EmptyRevisionId { at }
+            | ScriptError::SymbolicRevisionId { at, .. }
+            | ScriptError::RevisionIdTooLong { at, .. }
             | ScriptError::InvalidBranchLabel { at, .. }
             | ScriptError::EmptyBranchLabel { at }
             | ScriptError::InvalidDependency { at, .. } => *at = Some(Location::new(path, line)),

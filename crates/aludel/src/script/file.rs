@@ -838,6 +838,29 @@ ALTER TABLE users DROP COLUMN email_verified;
     }
 
     #[test]
+    fn a_symbolic_or_over_long_revision_id_in_the_header_names_file_and_line() {
+        let e = err("-- msg\n--\n-- Revision ID: head\n-- Revises:\n-- aludel:upgrade\n");
+        assert_eq!(
+            e.to_string(),
+            "v/x.sql:3: revision identifier 'head' is a reserved name"
+        );
+        assert_eq!(e.line(), Some(3));
+        let e = err("-- msg\n--\n-- Revision ID: a1\n-- Revises: x, base\n-- aludel:upgrade\n");
+        assert_eq!(
+            e.to_string(),
+            "v/x.sql:4: revision identifier 'base' is a reserved name"
+        );
+        let long = "b".repeat(300);
+        let e = err(&format!(
+            "-- msg\n--\n-- Revision ID: {long}\n-- Revises:\n-- aludel:upgrade\n"
+        ));
+        assert_eq!(
+            e.to_string(),
+            format!("v/x.sql:3: revision identifier '{long}' is 300 characters long; the version table holds at most 255")
+        );
+    }
+
+    #[test]
     fn missing_keys() {
         let e = err("-- msg\n--\n-- Revises:\n-- aludel:upgrade\n");
         assert_eq!(

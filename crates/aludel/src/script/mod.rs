@@ -18,6 +18,7 @@ pub use file::{parse_revision_bytes, parse_revision_file, RevisionFile, Section,
 pub use naming::{
     new_revision_id, render_file_name, slugify, validate_branch_label, validate_dependency,
     validate_revision_id, CreateDate, DEFAULT_FILE_TEMPLATE, DEFAULT_TRUNCATE_SLUG_LENGTH,
+    MAX_REVISION_ID_LEN, SYMBOLIC_REVISIONS,
 };
 pub use template::{render_template, TemplateVars, DEFAULT_TEMPLATE};
 pub use write::write_new_file;

@@ -53,20 +53,43 @@ fn offending(s: &str, bad: impl Fn(char) -> bool) -> String {
     out
 }
 
-/// Checks a revision identifier: non-empty, only `[A-Za-z0-9_]`. The message for
-/// other characters is Alembic's (which only rejects `@ - + :`).
+/// The names revision arguments resolve to positions in the graph (`upgrade head`,
+/// `downgrade base`, `history current:`); a revision with one of them as its id
+/// could never be addressed.
+pub const SYMBOLIC_REVISIONS: [&str; 4] = ["head", "heads", "base", "current"];
+
+/// The longest revision id: the width of the version table's `version_num`
+/// column as aludel creates it (`VARCHAR(255)`).
+pub const MAX_REVISION_ID_LEN: usize = 255;
+
+/// Checks a revision identifier: non-empty, only `[A-Za-z0-9_]`, not one of the
+/// [`SYMBOLIC_REVISIONS`], at most [`MAX_REVISION_ID_LEN`] characters. The message
+/// for other characters is Alembic's (which only rejects `@ - + :`).
 pub fn validate_revision_id(id: &str) -> Result<(), ScriptError> {
     if id.is_empty() {
         return Err(ScriptError::EmptyRevisionId { at: None });
     }
-    if id.chars().all(is_id_char) {
-        return Ok(());
+    if !id.chars().all(is_id_char) {
+        return Err(ScriptError::InvalidRevisionId {
+            at: None,
+            id: id.to_owned(),
+            chars: offending(id, |c| !is_id_char(c)),
+        });
     }
-    Err(ScriptError::InvalidRevisionId {
-        at: None,
-        id: id.to_owned(),
-        chars: offending(id, |c| !is_id_char(c)),
-    })
+    if SYMBOLIC_REVISIONS.contains(&id) {
+        return Err(ScriptError::SymbolicRevisionId {
+            at: None,
+            id: id.to_owned(),
+        });
+    }
+    if id.len() > MAX_REVISION_ID_LEN {
+        return Err(ScriptError::RevisionIdTooLong {
+            at: None,
+            id: id.to_owned(),
+            max: MAX_REVISION_ID_LEN,
+        });
+    }
+    Ok(())
 }
 
 /// Checks a branch label: non-empty, none of `@ - + : ,` or whitespace.
@@ -590,6 +613,38 @@ mod tests {
             e.to_string(),
             "Character(s) '., /, é' not allowed in revision identifier 'é.é/x'"
         );
+    }
+
+    #[test]
+    fn symbolic_names_are_refused_as_revision_ids() {
+        for id in ["head", "heads", "base", "current"] {
+            let e = validate_revision_id(id).unwrap_err();
+            assert_eq!(
+                e.to_string(),
+                format!("revision identifier '{id}' is a reserved name")
+            );
+            assert_eq!(
+                e.hint(),
+                "'head', 'heads', 'base' and 'current' name positions in the revision graph, so \
+                 a revision with that id could never be addressed; choose another id"
+            );
+        }
+        // Only the exact names: these can be addressed.
+        for id in ["HEAD", "base1", "headline", "current_schema"] {
+            assert!(validate_revision_id(id).is_ok(), "{id}");
+        }
+    }
+
+    #[test]
+    fn revision_ids_longer_than_the_version_column_are_refused() {
+        assert!(validate_revision_id(&"a".repeat(255)).is_ok());
+        let long = "a".repeat(256);
+        let e = validate_revision_id(&long).unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            format!("revision identifier '{long}' is 256 characters long; the version table holds at most 255")
+        );
+        assert_eq!(e.hint(), "choose an id of at most 255 characters");
     }
 
     #[test]
