@@ -125,8 +125,8 @@ pub enum Command {
         revision: String,
         #[command(flatten)]
         offline: OfflineArgs,
-        /// After an interrupted run: run its uncertain statement again, or count it as done
-        #[arg(long, value_enum, value_name = "rerun|skip")]
+        /// How to go on with a step an earlier run left part-way
+        #[arg(long, value_enum, value_name = "rerun|skip|restart")]
         resume: Option<ResumeArg>,
     },
     /// Revert revisions down to REVISION (`-1`, `base`, an id...).
@@ -138,8 +138,8 @@ pub enum Command {
         /// Move past revisions that have no downgrade section without running anything.
         #[arg(long, alias = "allow_irreversible")]
         allow_irreversible: bool,
-        /// After an interrupted run: run its uncertain statement again, or count it as done
-        #[arg(long, value_enum, value_name = "rerun|skip")]
+        /// How to go on with a step an earlier run left part-way
+        #[arg(long, value_enum, value_name = "rerun|skip|restart")]
         resume: Option<ResumeArg>,
     },
     /// Show the revisions the database is at.
@@ -182,6 +182,8 @@ pub enum ResumeArg {
     Rerun,
     /// It took effect: count it as done and go on
     Skip,
+    /// Start the step over at its first statement (undo by hand what ran first)
+    Restart,
 }
 
 #[derive(Debug, Args)]

@@ -128,6 +128,7 @@ fn resume_choice(arg: ResumeArg) -> Resume {
     match arg {
         ResumeArg::Rerun => Resume::Rerun,
         ResumeArg::Skip => Resume::Skip,
+        ResumeArg::Restart => Resume::Restart,
     }
 }
 

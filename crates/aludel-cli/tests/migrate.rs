@@ -675,3 +675,97 @@ fn overlapping_rows_left_by_alembic_are_read_as_heads_and_written_back() {
         );
     }
 }
+
+#[test]
+fn transaction_control_in_a_transactional_section_is_refused_before_anything_runs() {
+    for db in Db::all() {
+        let d = db.dialect();
+        let p = Project::new("");
+        let file = p.rev(
+            1,
+            "r1",
+            &[],
+            "BEGIN;\nCREATE TABLE t1 (id INTEGER PRIMARY KEY);\nCOMMIT;\nCREATE TABLE t2 (id INTEGER PRIMARY KEY);",
+            "DROP TABLE t2;\nDROP TABLE t1;",
+        );
+        let err = p.fails(&db, &["upgrade", "head"]);
+        assert!(
+            err.contains(&format!(
+                "error: {}:8: 'BEGIN' controls the transaction, which aludel runs the upgrade section in",
+                file.display()
+            )),
+            "{d}: {err}"
+        );
+        assert!(
+            err.contains("hint: remove it (aludel opens and commits the transaction), or mark the section '-- aludel:upgrade transaction=false' to run its statements one by one outside a transaction"),
+            "{d}: {err}"
+        );
+        assert!(db.user_tables().is_empty(), "{d}: nothing ran");
+        assert!(!db.has_table("aludel_version"), "{d}: nothing was created");
+        // The offline script is refused the same way.
+        let out = p.run(&db, &["upgrade", "head", "--sql"]);
+        assert_eq!(out.status.code(), Some(1), "{d}");
+        // Marked transaction=false, the section runs as written.
+        let text = std::fs::read_to_string(&file).unwrap();
+        std::fs::write(
+            &file,
+            text.replace(
+                "-- aludel:upgrade\n",
+                "-- aludel:upgrade transaction=false\n",
+            ),
+        )
+        .unwrap();
+        p.ok(&db, &["-q", "upgrade", "head"]);
+        assert_eq!(db.user_tables(), strings(&["t1", "t2"]), "{d}");
+    }
+}
+
+#[test]
+fn a_statement_that_refuses_a_transaction_gets_the_transaction_false_hint() {
+    let Some(db) = Db::server(Server::Postgres) else {
+        return;
+    };
+    let p = Project::new("");
+    p.rev(
+        1,
+        "r1",
+        &[],
+        "CREATE TABLE t1 (id INTEGER);\nCREATE INDEX CONCURRENTLY i1 ON t1 (id);",
+        "DROP TABLE t1;",
+    );
+    let err = p.fails(&db, &["upgrade", "head"]);
+    assert!(err.contains("(statement 2 of 2)"), "{err}");
+    assert!(err.contains("25001"), "{err}");
+    assert!(
+        err.contains("hint: this step was rolled back; the version table is empty. The statement cannot run inside a transaction: move it to a section marked '-- aludel:upgrade transaction=false' (statements run one by one there), then run the command again"),
+        "{err}"
+    );
+}
+
+#[test]
+fn copy_from_stdin_is_refused_before_anything_runs() {
+    let Some(db) = Db::server(Server::Postgres) else {
+        return;
+    };
+    let p = Project::new("");
+    let file = p.rev(
+        1,
+        "r1",
+        &[],
+        "CREATE TABLE t1 (id INTEGER);\nCOPY t1 (id) FROM stdin;",
+        "DROP TABLE t1;",
+    );
+    let err = p.fails(&db, &["upgrade", "head"]);
+    assert!(
+        err.contains(&format!(
+            "error: {}:9: 'COPY t1 (id) FROM stdin' reads its rows from the client (psql's COPY protocol), which aludel does not speak",
+            file.display()
+        )),
+        "{err}"
+    );
+    assert!(
+        err.contains("hint: write the rows as INSERT statements, or COPY FROM a file the database server can read"),
+        "{err}"
+    );
+    assert!(db.user_tables().is_empty());
+}

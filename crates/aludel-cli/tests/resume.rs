@@ -552,3 +552,63 @@ fn a_history_table_of_an_older_aludel_is_read_and_brought_up_to_date() {
         );
     }
 }
+
+#[test]
+fn edited_statements_that_ran_have_two_ways_out_restart_and_stamp() {
+    for way in ["restart", "stamp"] {
+        let Some(db) = mysql() else { return };
+        let p = Project::new("");
+        let file = three_statements(&p, "INSERT INTO missing VALUES (1);");
+        p.fails(&db, &["upgrade", "head"]);
+        // Statement 1 (which ran) is edited, and the failing one fixed.
+        let text = std::fs::read_to_string(&file).unwrap();
+        std::fs::write(
+            &file,
+            text.replace("INSERT INTO missing VALUES (1);", "")
+                .replace("t1 (id INT PRIMARY KEY)", "t1 (id BIGINT PRIMARY KEY)"),
+        )
+        .unwrap();
+        let err = p.fails(&db, &["upgrade", "head"]);
+        assert!(err.contains("error: Cannot resume upgrade r1"), "{err}");
+        assert!(
+            err.contains("hint: restore those statements as they ran and run again; or undo by hand what they did and run again with '--resume restart' (the step starts over at statement 1); or, if the database already is as r1 leaves it, record that with 'aludel stamp r1'"),
+            "{err}"
+        );
+        // The user undoes what ran.
+        db.execute("DROP TABLE t1");
+        if way == "restart" {
+            p.ok(&db, &["-q", "upgrade", "head", "--resume", "restart"]);
+            let note = db.column("SELECT note FROM aludel_history WHERE note IS NOT NULL");
+            assert_eq!(note.len(), 1);
+            assert!(
+                note[0].starts_with("started over at statement 1 (--resume restart); the run of "),
+                "{note:?}"
+            );
+        } else {
+            // A stamp clears the part-way state: the next upgrade starts at statement 1.
+            let out = p.run(&db, &["stamp", "r0"]);
+            let stderr = String::from_utf8_lossy(&out.stderr);
+            assert!(out.status.success(), "{stderr}");
+            assert!(
+                stderr.contains("warning: cleared the part-way upgrade of r1 (1 of 3 statements ran, in a run started "),
+                "{stderr}"
+            );
+            assert!(!p.ok(&db, &["current"]).contains("partially"));
+            let note = db.column("SELECT note FROM aludel_history WHERE note IS NOT NULL");
+            assert!(
+                note[0].starts_with("'stamp r0' cleared the part-way upgrade of r1"),
+                "{note:?}"
+            );
+            p.ok(&db, &["-q", "upgrade", "head"]);
+        }
+        assert_eq!(db.version_rows(), strings(&["r1"]), "{way}");
+        assert_eq!(db.column("SELECT tag FROM applied"), vec!["after"], "{way}");
+        // --resume with nothing to resume says so.
+        let out = p.run(&db, &["upgrade", "head", "--resume", "skip"]);
+        assert!(out.status.success(), "{way}");
+        assert!(
+            String::from_utf8_lossy(&out.stderr).contains("warning: --resume skip had no effect: no step of this run was left part-way by an earlier one"),
+            "{way}"
+        );
+    }
+}

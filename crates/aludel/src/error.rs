@@ -179,7 +179,12 @@ impl MigrationFailure {
         } else {
             format!("at {}", self.version_rows.join(", "))
         };
-        if self.rolled_back {
+        if self.rolled_back && self.db.refuses_transaction() {
+            format!(
+                "this step was rolled back; the version table is {rows}. The statement cannot run inside a transaction: move it to a section marked '-- aludel:{} transaction=false' (statements run one by one there), then run the command again",
+                self.kind.name()
+            )
+        } else if self.rolled_back {
             format!(
                 "this step was rolled back; the version table is {rows}. Fix the statement, then run the command again"
             )

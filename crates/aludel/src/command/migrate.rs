@@ -197,7 +197,7 @@ async fn run_locked(
     planner: &dyn Fn(&[String]) -> Result<Plan>,
     options: &RunOptions,
     events: &mut dyn Events,
-    purge: bool,
+    stamp: Option<Stamp>,
 ) -> Result<RunReport> {
     let name = lock_name(project);
     conn.lock(&name, project.config.lock_timeout)
@@ -219,13 +219,18 @@ async fn run_locked(
             }
             Ok(plan)
         };
-        if purge {
+        if stamp.as_ref().is_some_and(|s| s.purge) {
             let sql = format!("DELETE FROM {}", tables.version.qualified(conn.sql()));
             conn.execute(&sql)
                 .await
                 .map_err(db_error("emptying the version table"))?;
         }
-        online::run(conn, project, tables, &planner, options, events).await
+        let mut report = online::run(conn, project, tables, &planner, options, events).await?;
+        if let Some(stamp) = &stamp {
+            let cleared = online::clear_partial_steps(conn, tables, &stamp.command).await?;
+            report.warnings.extend(cleared);
+        }
+        Ok::<_, Error>(report)
     }
     .await;
     let unlocked = conn.unlock(&name).await;
@@ -246,16 +251,28 @@ pub async fn upgrade(
     let tables = Tables::for_project(project, conn.sql())?;
     let planner = planner(project, &tables, target, Direction::Up);
     let options = run_options(project, opts);
-    if !project.config.hooks.pre_upgrade.is_empty() {
-        let rows = project
-            .map
-            .split_redundant_rows(&read_version_rows(conn, &tables).await?)
-            .0;
-        if !planner(&rows)?.steps.is_empty() {
-            super::hooks::run_pre_upgrade_hooks(project)?;
-        }
+    let plan = check_before_running(conn, project, &tables, &planner, &options).await?;
+    if !project.config.hooks.pre_upgrade.is_empty() && !plan.steps.is_empty() {
+        super::hooks::run_pre_upgrade_hooks(project)?;
     }
-    run_locked(conn, project, &tables, &planner, &options, events, false).await
+    run_locked(conn, project, &tables, &planner, &options, events, None).await
+}
+
+/// Plans from the version table as it is now and prepares the steps, without the
+/// lock and without writing: what aludel refuses to run (an irreversible downgrade,
+/// transaction control in a transactional section, …) is refused before anything
+/// is created. The run plans again under the lock.
+async fn check_before_running(
+    conn: &mut dyn Connection,
+    project: &Project,
+    tables: &Tables,
+    planner: &dyn Fn(&[String]) -> Result<Plan>,
+    options: &RunOptions,
+) -> Result<Plan> {
+    let stored = read_version_rows(conn, tables).await?;
+    let plan = planner(&project.map.split_redundant_rows(&stored).0)?;
+    prepare_steps(project, &plan, conn.sql(), tables, options)?;
+    Ok(plan)
 }
 
 /// `downgrade TARGET`: runs the downgrade sections down to TARGET.
@@ -270,7 +287,8 @@ pub async fn downgrade(
     let tables = Tables::for_project(project, conn.sql())?;
     let planner = planner(project, &tables, target, Direction::Down);
     let options = run_options(project, opts);
-    run_locked(conn, project, &tables, &planner, &options, events, false).await
+    check_before_running(conn, project, &tables, &planner, &options).await?;
+    run_locked(conn, project, &tables, &planner, &options, events, None).await
 }
 
 /// `stamp TARGET...`: moves the version table without running anything. `purge`
@@ -291,7 +309,32 @@ pub async fn stamp(
             .map_err(|e| stamp_catch().map(e))
     };
     let options = run_options(project, &MigrateOptions::default());
-    run_locked(conn, project, &tables, &planner, &options, events, purge).await
+    let stamp = Stamp {
+        purge,
+        command: format!(
+            "stamp {}{}",
+            if purge { "--purge " } else { "" },
+            targets.join(" ")
+        ),
+    };
+    run_locked(
+        conn,
+        project,
+        &tables,
+        &planner,
+        &options,
+        events,
+        Some(stamp),
+    )
+    .await
+}
+
+/// What a stamp does besides moving the version table.
+struct Stamp {
+    /// Empty the version table first.
+    purge: bool,
+    /// The command as typed, for the history rows that clear steps left part-way.
+    command: String,
 }
 
 /// `ensure-version`: creates the version (and history) table if missing. Returns

@@ -32,6 +32,15 @@ pub struct DbError {
 }
 
 impl DbError {
+    /// Whether the database refused the statement because it ran inside a
+    /// transaction (PostgreSQL's SQLSTATE 25001, e.g. `CREATE INDEX CONCURRENTLY`;
+    /// SQLite's `VACUUM`).
+    pub fn refuses_transaction(&self) -> bool {
+        self.code.as_deref() == Some("25001")
+            || self.message.contains("inside a transaction block")
+            || self.message.contains("from within a transaction")
+    }
+
     pub fn new(kind: DbErrorKind, message: impl Into<String>) -> Self {
         DbError {
             kind,

@@ -84,6 +84,10 @@ pub enum Resume {
     Rerun,
     /// It took effect: count it as done and go on with the next one.
     Skip,
+    /// Start the step over at its first statement (after undoing by hand what the
+    /// interrupted or failed run did): the way out when statements that ran have
+    /// been edited since.
+    Restart,
 }
 
 impl Resume {
@@ -92,6 +96,7 @@ impl Resume {
         match self {
             Resume::Rerun => "--resume rerun",
             Resume::Skip => "--resume skip",
+            Resume::Restart => "--resume restart",
         }
     }
 }
@@ -172,6 +177,38 @@ pub fn section_statements(section: &Section, sql: &dyn SqlDialect) -> Vec<Statem
     stmts
 }
 
+/// Refuses, before anything runs, statements aludel cannot run as written: transaction
+/// control in a section that runs in aludel's transaction, and `COPY … FROM STDIN`.
+fn check_statements(
+    statements: &[Statement],
+    section: &Section,
+    path: &std::path::Path,
+    kind: StepKind,
+) -> Result<()> {
+    let marker = format!("-- aludel:{}", kind.name());
+    for st in statements {
+        let place = format!("{}:{}", path.display(), st.line);
+        let first_line = st.sql.lines().next().unwrap_or("");
+        if section.options.transaction && st.controls_transaction() {
+            return Err(CommandError::new(format!(
+                "{place}: '{first_line}' controls the transaction, which aludel runs the {} section in",
+                kind.name()
+            ))
+            .with_reason("each step's statements, version-table change and history row commit together; a COMMIT or BEGIN of its own would commit part of the step and leave the rest to roll back alone")
+            .with_hint(format!("remove it (aludel opens and commits the transaction), or mark the section '{marker} transaction=false' to run its statements one by one outside a transaction"))
+            .into());
+        }
+        if st.is_copy_from_stdin() {
+            return Err(CommandError::new(format!(
+                "{place}: '{first_line}' reads its rows from the client (psql's COPY protocol), which aludel does not speak"
+            ))
+            .with_hint("write the rows as INSERT statements, or COPY FROM a file the database server can read")
+            .into());
+        }
+    }
+    Ok(())
+}
+
 /// Turns a plan into the statements each step runs. Fails (before anything runs) on
 /// a downgrade through a revision without a downgrade section, unless allowed.
 pub fn prepare_steps(
@@ -206,6 +243,9 @@ pub fn prepare_steps(
         let statements = section
             .map(|s| section_statements(s, sql))
             .unwrap_or_default();
+        if let (Some(section), Some(path)) = (section, &path) {
+            check_statements(&statements, section, path, kind)?;
+        }
         // A downgrade with nothing to run undoes an upgrade that ran nothing (a merge,
         // say); it is irreversible only when the upgrade did something.
         let irreversible = kind == StepKind::Downgrade

@@ -105,6 +105,57 @@ pub async fn read_unfinished(
         .collect())
 }
 
+/// Clears every step left part-way (a stamp says where the database stands, so the
+/// next upgrade of such a revision starts at its first statement): a history row
+/// per step that says so. Returns what was cleared, in words.
+pub async fn clear_partial_steps(
+    conn: &mut dyn Connection,
+    tables: &Tables,
+    command: &str,
+) -> Result<Vec<String>> {
+    let partial = read_unfinished(conn, tables).await?;
+    let sql = conn.sql();
+    let db_user = conn.session_info().await.ok().and_then(|s| s.user);
+    let mut cleared = Vec::new();
+    for row in partial {
+        let what = format!(
+            "the part-way {} of {} ({} of {} statements ran, in a run started {})",
+            row.direction, row.revision, row.statements_done, row.statements_total, row.started_at
+        );
+        let record = HistoryRecord {
+            run_id: uuid::Uuid::new_v4().to_string(),
+            revision: row.revision.clone(),
+            direction: "stamp".to_string(),
+            from_revisions: Vec::new(),
+            to_revisions: Vec::new(),
+            checksum: None,
+            statements_total: row.statements_total as usize,
+            started_at: Utc::now(),
+            db_user: db_user.clone(),
+            client_host: hostname(),
+            note: Some(format!(
+                "'{command}' cleared {what}; a later {} starts it at statement 1",
+                row.direction
+            )),
+        };
+        let outcome = Outcome {
+            statements_done: 0,
+            progress_checksum: None,
+            finished_at: Utc::now(),
+            duration_ms: 0,
+            error: None,
+        };
+        conn.execute(&record.insert_finished(sql, &tables.history, &outcome))
+            .await
+            .map_err(db_error("writing the history table"))?;
+        cleared.push(format!(
+            "cleared {what}: a later {} starts it at statement 1",
+            row.direction
+        ));
+    }
+    Ok(cleared)
+}
+
 /// Creates the version and history tables where missing. Returns whether the version
 /// table was created.
 pub async fn ensure_tables(conn: &mut dyn Connection, tables: &Tables) -> Result<bool> {
@@ -187,6 +238,8 @@ struct Runner<'a> {
     /// History-table statements of the open transaction, sent with its `COMMIT`
     /// (one round trip fewer per step; they commit or roll back with it anyway).
     pending_history: Vec<String>,
+    /// Whether `--resume` answered something in this run.
+    resume_used: bool,
 }
 
 /// What ended a pass over the plan.
@@ -215,6 +268,7 @@ impl<'a> Runner<'a> {
             host: hostname(),
             tx_open: false,
             pending_history: Vec::new(),
+            resume_used: false,
         }
     }
 
@@ -296,6 +350,12 @@ impl<'a> Runner<'a> {
                 Pass::Done(rows) => {
                     if self.tx_open {
                         self.commit().await?;
+                    }
+                    if let Some(resume) = self.options.resume.filter(|_| !self.resume_used) {
+                        report.warnings.push(format!(
+                            "{} had no effect: no step of this run was left part-way by an earlier one",
+                            resume.flag()
+                        ));
                     }
                     report.final_rows = rows;
                     return Ok(report);
@@ -548,6 +608,18 @@ impl<'a> Runner<'a> {
             .as_ref()
             .map(|p| p.display().to_string())
             .unwrap_or_default();
+        if self.options.resume == Some(Resume::Restart) {
+            self.resume_used = true;
+            return Ok(ResumePoint {
+                skip: 0,
+                note: Some(format!(
+                    "started over at statement 1 ({}); the run of {} left {done} of {total} statements done{}",
+                    Resume::Restart.flag(),
+                    last.started_at,
+                    if uncertain { " and the next one uncertain" } else { "" }
+                )),
+            });
+        }
         if last.progress_checksum.as_deref()
             != Some(progress_checksum(&step.statements[..covered]).as_str())
         {
@@ -555,7 +627,7 @@ impl<'a> Runner<'a> {
                 "Cannot resume {direction} {revision}: its first {covered} statements ran in an earlier run that stopped part-way, and they have changed in {path} since"
             ))
             .with_reason(format!("the history table records {done} of {} statements done{}, with a different checksum", last.statements_total, if uncertain { " and the next one started" } else { "" }))
-            .with_hint("restore those statements as they ran, or bring the database to the state you want by hand and move the version table with 'aludel stamp'")
+            .with_hint(format!("restore those statements as they ran and run again; or undo by hand what they did and run again with '{}' (the step starts over at statement 1); or, if the database already is as {revision} leaves it, record that with 'aludel stamp {revision}'", Resume::Restart.flag()))
             .into());
         }
         if !uncertain {
@@ -567,6 +639,7 @@ impl<'a> Runner<'a> {
         let statement = &step.statements[done];
         let number = done + 1;
         let place = format!("statement {number} of {total} ({path}:{})", statement.line);
+        self.resume_used = self.options.resume.is_some();
         match self.options.resume {
             None => Err(Error::Uncertain(Box::new(UncertainStatement {
                 kind: step.kind,
@@ -578,6 +651,7 @@ impl<'a> Runner<'a> {
                 statement: statement.sql.clone(),
                 interrupted_at: last.started_at.clone(),
             }))),
+            Some(Resume::Restart) => unreachable!("handled above"),
             Some(Resume::Rerun) => Ok(ResumePoint {
                 skip: done,
                 note: Some(format!(

@@ -34,15 +34,54 @@ impl Statement {
     /// other statement may commit by itself (MySQL's DDL) or refuse a transaction
     /// (`CREATE INDEX CONCURRENTLY`), so it is not.
     pub fn changes_rows_only(&self) -> bool {
-        let word: String = self
-            .sql
-            .trim_start_matches(|c: char| c == '(' || c.is_whitespace())
-            .chars()
-            .take_while(|c| c.is_ascii_alphabetic())
-            .collect();
+        let words = self.leading_words(1);
         ["INSERT", "UPDATE", "DELETE", "REPLACE", "WITH"]
             .iter()
-            .any(|k| word.eq_ignore_ascii_case(k))
+            .any(|k| words.first().is_some_and(|w| w.eq_ignore_ascii_case(k)))
+    }
+
+    /// Whether the statement starts, ends or abandons a transaction (`BEGIN`,
+    /// `START TRANSACTION`, `COMMIT`, `END`, `ROLLBACK`, `ABORT`): in a section that
+    /// runs in aludel's transaction it would break the step's atomicity. `ROLLBACK
+    /// TO SAVEPOINT` and MariaDB's `BEGIN NOT ATOMIC … END` block are not.
+    pub fn controls_transaction(&self) -> bool {
+        let words = self.leading_words(3);
+        let is = |i: usize, k: &str| words.get(i).is_some_and(|w| w.eq_ignore_ascii_case(k));
+        if is(0, "BEGIN") {
+            return !is(1, "NOT");
+        }
+        if is(0, "ROLLBACK") {
+            return !(is(1, "TO") || is(2, "TO"));
+        }
+        is(0, "COMMIT")
+            || is(0, "END")
+            || is(0, "ABORT")
+            || (is(0, "START") && is(1, "TRANSACTION"))
+    }
+
+    /// Whether the statement is `COPY … FROM STDIN`, whose rows come from the client
+    /// (psql's protocol), which aludel does not speak.
+    pub fn is_copy_from_stdin(&self) -> bool {
+        let upper = self.sql.to_ascii_uppercase();
+        self.leading_words(1)
+            .first()
+            .is_some_and(|w| w.eq_ignore_ascii_case("COPY"))
+            && upper
+                .split_whitespace()
+                .collect::<Vec<_>>()
+                .windows(2)
+                .any(|w| w[0] == "FROM" && (w[1] == "STDIN" || w[1].starts_with("STDIN;")))
+    }
+
+    /// The first `n` words of the statement (letters only), after any opening
+    /// parentheses.
+    fn leading_words(&self, n: usize) -> Vec<&str> {
+        self.sql
+            .trim_start_matches(|c: char| c == '(' || c.is_whitespace())
+            .split(|c: char| !c.is_ascii_alphabetic())
+            .filter(|w| !w.is_empty())
+            .take(n)
+            .collect()
     }
 }
 

@@ -950,3 +950,41 @@ fn row_changes_are_told_apart_from_everything_else() {
         assert!(!st(sql).changes_rows_only(), "{sql}");
     }
 }
+
+#[test]
+fn transaction_control_and_copy_from_stdin_are_recognised() {
+    let st = |sql: &str| Statement {
+        sql: sql.to_string(),
+        line: 1,
+    };
+    for sql in [
+        "BEGIN",
+        "begin transaction",
+        "BEGIN IMMEDIATE",
+        "START TRANSACTION",
+        "COMMIT",
+        "commit work",
+        "END",
+        "ROLLBACK",
+        "ABORT",
+        "COMMIT PREPARED 'x'",
+    ] {
+        assert!(st(sql).controls_transaction(), "{sql}");
+    }
+    for sql in [
+        "BEGIN NOT ATOMIC SELECT 1; END",
+        "ROLLBACK TO SAVEPOINT a",
+        "ROLLBACK WORK TO a",
+        "SAVEPOINT a",
+        "CREATE TABLE begin_log (id INT)",
+        "START SLAVE",
+        "UPDATE t SET committed = 1",
+    ] {
+        assert!(!st(sql).controls_transaction(), "{sql}");
+    }
+    assert!(st("COPY t (a, b) FROM stdin").is_copy_from_stdin());
+    assert!(st("copy t from STDIN with (format csv)").is_copy_from_stdin());
+    assert!(!st("COPY t FROM '/tmp/data.csv'").is_copy_from_stdin());
+    assert!(!st("COPY t TO STDOUT").is_copy_from_stdin());
+    assert!(!st("INSERT INTO t VALUES ('FROM STDIN')").is_copy_from_stdin());
+}
