@@ -285,22 +285,30 @@ fn eight_concurrent_upgrades_apply_each_migration_once() {
         }
         let children: Vec<_> = (0..8)
             .map(|_| {
-                p.command(&db, &["-q", "upgrade", "head"])
+                p.command(&db, &["upgrade", "head"])
                     .stdout(Stdio::piped())
                     .stderr(Stdio::piped())
                     .spawn()
                     .unwrap()
             })
             .collect();
+        let mut said = Vec::new();
         for child in children {
             let out = child.wait_with_output().unwrap();
-            assert!(
-                out.status.success(),
-                "[{}] {}",
-                db.dialect(),
-                String::from_utf8_lossy(&out.stderr)
+            let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
+            assert!(out.status.success(), "[{}] {stderr}", db.dialect());
+            said.extend(
+                stderr
+                    .lines()
+                    .filter(|l| l.starts_with("Running upgrade"))
+                    .map(str::to_string),
             );
         }
+        // Each step is announced once, by the process that ran it.
+        said.sort();
+        assert_eq!(said.len(), 16, "{}: {said:#?}", db.dialect());
+        said.dedup();
+        assert_eq!(said.len(), 16, "{}: announced twice", db.dialect());
         let applied = db.column("SELECT rev FROM applied");
         let expected: Vec<String> = (1..=15).map(|i| format!("r{i:02}")).collect();
         assert_eq!(applied, expected, "{}: each exactly once", db.dialect());
