@@ -217,17 +217,76 @@ impl Catch<'_> {
                 CommandError::new(format!("Can't locate revision identified by '{argument}'"))
                     .with_reason(precise)
             }
-            RevisionError::MissingReference { source_path, .. } => CommandError::new(precise)
-                .with_reason(format!("in {source_path}"))
+            RevisionError::MissingReference {
+                source_path, line, ..
+            } => CommandError::new(precise)
+                .with_reason(format!("in {}", located(source_path, *line)))
                 .with_hint("fix the header of that file, or restore the missing revision file"),
             RevisionError::DuplicateRevision { .. } => CommandError::new(precise).with_hint(
                 "every revision file needs its own 'Revision ID:'; give one of them a new id",
             ),
             RevisionError::BranchNameInUse { .. } => CommandError::new(precise)
                 .with_hint("branch labels must be unique and differ from every revision id"),
-            RevisionError::Cycle { .. } | RevisionError::Other(_) => CommandError::new(precise),
+            RevisionError::Cycle { origins, also, .. } => {
+                let mut reason: Vec<String> = origins
+                    .iter()
+                    .take(MAX_CYCLE_LINES)
+                    .map(|o| {
+                        let verb = if o.field == "Revises" {
+                            "revises"
+                        } else {
+                            "depends on"
+                        };
+                        let targets = if o.targets == [o.revision.clone()] {
+                            "itself".to_string()
+                        } else {
+                            o.targets.join(", ")
+                        };
+                        format!(
+                            "{}: {} {verb} {targets}",
+                            located(&o.source, o.line),
+                            o.revision
+                        )
+                    })
+                    .collect();
+                if origins.len() > MAX_CYCLE_LINES {
+                    reason.push(format!(
+                        "… and {} more header lines",
+                        origins.len() - MAX_CYCLE_LINES
+                    ));
+                }
+                let mut hint = "a revision can only revise or depend on revisions that do not \
+                                lead back to it: fix the Revises: or Depends On: line of one \
+                                of these files"
+                    .to_string();
+                if let Some(also) = also {
+                    reason.push(format!("also: {also}"));
+                    hint.push_str(
+                        "; and give one of the files with the same 'Revision ID:' a new id",
+                    );
+                }
+                let command = CommandError::new(precise).with_hint(hint);
+                if reason.is_empty() {
+                    command
+                } else {
+                    command.with_reason(reason.join("\n"))
+                }
+            }
+            RevisionError::Other(_) => CommandError::new(precise),
         };
         Error::Command(command)
+    }
+}
+
+/// At most this many header lines are listed for a cycle (a graph without heads
+/// lists every revision).
+const MAX_CYCLE_LINES: usize = 20;
+
+/// `path:line`, or the path alone when the line is unknown.
+fn located(path: &str, line: Option<usize>) -> String {
+    match line {
+        Some(line) => format!("{path}:{line}"),
+        None => path.to_string(),
     }
 }
 
