@@ -20,8 +20,8 @@ use std::time::Instant;
 use chrono::Utc;
 
 use super::{
-    prepare_steps, progress_checksum, Events, PreparedStep, RunOptions, RunReport, StepReport,
-    Tables,
+    prepare_steps, progress_checksum, Events, PreparedStep, RunOptions, RunReport, RunningChecksum,
+    StepReport, Tables,
 };
 use crate::dialect::{
     select_history, select_versions, BeginError, Connection, DbError, HistoryRecord, HistoryRow,
@@ -513,6 +513,7 @@ impl<'a> Runner<'a> {
             .await
             .map_err(db_error("writing the history table"))?;
         let started = Instant::now();
+        let mut checksum = RunningChecksum::of(&step.statements[..skip]);
         for k in skip..step.statements.len() {
             if let Err(db) = self.conn.execute(&step.statements[k].sql).await {
                 let outcome = Outcome {
@@ -528,12 +529,8 @@ impl<'a> Runner<'a> {
                     .await;
                 return Err(self.failure(step, k, db, false).await);
             }
-            let progress = record.update_progress(
-                self.sql,
-                &history,
-                k + 1,
-                &progress_checksum(&step.statements[..=k]),
-            );
+            checksum.push(&step.statements[k]);
+            let progress = record.update_progress(self.sql, &history, k + 1, &checksum.value());
             self.conn
                 .execute(&progress)
                 .await
