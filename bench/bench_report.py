@@ -2,6 +2,10 @@
 """Builds the benchmark table from hyperfine's JSON results (bench/run.sh calls it).
 
 Usage: bench_report.py RESULTS_DIR OUT.md --aludel BIN --pgbin DIR --runs H/L --missing k=v,...
+       bench_report.py --seed RESULTS_DIR OUT.md --aludel BIN --pgbin DIR --runs N --mariadb VERSION
+                       (bench/seed.sh: rewrites only the seed section of OUT.md)
+
+Each mode keeps the other's section of OUT.md as it is.
 """
 
 import argparse
@@ -94,7 +98,102 @@ def machine() -> list[str]:
     ]
 
 
+SEED_HEADING = "## One revision of 100,000 statements"
+
+
+def split_seed(text: str) -> tuple[str, str]:
+    """(the page without the seed section, the seed section or "")."""
+    start = text.find(SEED_HEADING)
+    if start < 0:
+        return text, ""
+    end = text.find("\n## ", start + len(SEED_HEADING))
+    end = len(text) if end < 0 else end + 1
+    return text[:start] + text[end:], text[start:end]
+
+
+def with_seed(page: str, seed: str) -> str:
+    """Puts the seed section before "## Machine and versions" (or at the end)."""
+    if not seed:
+        return page
+    at = page.find("## Machine and versions")
+    if at < 0:
+        return page.rstrip("\n") + "\n\n" + seed
+    return page[:at] + seed.rstrip("\n") + "\n\n" + page[at:]
+
+
+def seed_report(a) -> None:
+    rows = [
+        ("SQLite", "seed_sqlite_aludel", "seed_sqlite_raw",
+         "`sqlite3 db < script` (`BEGIN`/`COMMIT` around the statements)"),
+        ("PostgreSQL", "seed_pg_aludel", "seed_pg_raw", "`psql -1 -f script`"),
+        ("MariaDB", "seed_mysql_aludel", "seed_mysql_raw",
+         "`mariadb db < script` (`START TRANSACTION`/`COMMIT` around the statements)"),
+    ]
+    table = ["| database | aludel `upgrade head` | raw client | aludel ÷ raw | raw client command |",
+             "|---|---:|---:|---:|---|"]
+    for name, ad, raw, how in rows:
+        tad, traw = median(a.results, ad), median(a.results, raw)
+        if tad is None and traw is None:
+            table.append(f"| {name} | not measured | not measured | — | {how} |")
+            continue
+        table.append(f"| {name} | {fmt(tad)} | {fmt(traw)} | {ratio(tad, traw)} | {how} |")
+    scale = []
+    for n in (5000, 10000, 20000, 40000, 100000):
+        path = os.path.join(a.results, f"scale_{n}.json")
+        if os.path.exists(path):
+            with open(path) as f:
+                scale.append(f"{n:,} INSERTs: {fmt((json.load(f)['seconds'], 1))}")
+    commit = cmd("git", "-C", os.path.dirname(os.path.dirname(os.path.abspath(__file__))),
+                 "rev-parse", "--short", "HEAD")
+    pg_version = cmd(os.path.join(a.pgbin, "postgres"), "--version")
+    lines = [
+        SEED_HEADING,
+        "",
+        f"Measured {datetime.date.today().isoformat()} by `bench/seed.sh` (MariaDB when "
+        "`BENCH_MYSQL_URL` names a server). One revision file holding `CREATE TABLE seed` and "
+        "100,000 one-row `INSERT`s (19 MB, `bench/gen_workloads.py`), as seed-data migrations are "
+        "written; the raw client runs the same statements in one transaction. "
+        + ("One run" if a.runs == "1" else f"Medians of {a.runs} runs")
+        + " of each command, each from an empty database; SQLite and PostgreSQL on tmpfs as "
+        "above; MariaDB is the server `BENCH_MYSQL_URL` names, as it is configured (not on tmpfs).",
+        "",
+        *table,
+        "",
+        "aludel runs the revision in one transaction on SQLite and PostgreSQL, sending the "
+        "statements in pieces of bounded size (one round trip for a small step). On MariaDB, "
+        "where DDL commits by itself, it runs statement by statement, recording its progress in "
+        "`aludel_history` after each one so that an interrupted run resumes where it stopped.",
+        "",
+        "How aludel's time grows with the statement count (SQLite, one run each): "
+        + ("; ".join(scale) if scale else "not measured") + ".",
+        "",
+        f"Machine: {machine()[0]}; {machine()[1]}. {cmd(a.aludel, '--version')} "
+        f"(release build), commit {commit}; SQLite CLI "
+        f"{cmd('sqlite3', '--version').split()[0] if cmd('sqlite3', '--version') else '?'}; "
+        f"{pg_version}" + (f"; MariaDB {a.mariadb}" if a.mariadb else "") + ".",
+        "",
+    ]
+    section = "\n".join(lines)
+    old = open(a.out).read() if os.path.exists(a.out) else "# Benchmarks\n"
+    page, _ = split_seed(old)
+    with open(a.out, "w") as f:
+        f.write(with_seed(page, section))
+    print("\n".join(table))
+    print(f"\nwritten: {a.out}")
+
+
 def main() -> None:
+    if len(sys.argv) > 1 and sys.argv[1] == "--seed":
+        ap = argparse.ArgumentParser()
+        ap.add_argument("--seed", action="store_true")
+        ap.add_argument("results")
+        ap.add_argument("out")
+        ap.add_argument("--aludel", required=True)
+        ap.add_argument("--pgbin", required=True)
+        ap.add_argument("--runs", required=True)
+        ap.add_argument("--mariadb", default="")
+        seed_report(ap.parse_args())
+        return
     ap = argparse.ArgumentParser()
     ap.add_argument("results")
     ap.add_argument("out")
@@ -173,8 +272,9 @@ def main() -> None:
             lines.append(f"- {label}: aludel has no `{'`, `'.join('--sql' if n == 'sql' else n for n in lacking)}` "
                          "command yet (detected with `aludel <command> --help`).")
     text = "\n".join(lines) + "\n"
+    _, seed = split_seed(open(a.out).read()) if os.path.exists(a.out) else ("", "")
     with open(a.out, "w") as f:
-        f.write(text)
+        f.write(with_seed(text, seed))
     print("\n".join(table))
     print(f"\nwritten: {a.out}")
 

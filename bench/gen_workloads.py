@@ -8,10 +8,18 @@ project and an aludel project with the same revision ids, file-name order and SQ
   <out>/w10000/   10,000 revisions, a line with a branch-and-merge diamond every
                   50 revisions (one head), each creating one table, for heads,
                   history and offline `upgrade head --sql`
+  <out>/seed100000/  one aludel revision of 100,001 statements (CREATE TABLE seed,
+                  then 100,000 INSERTs of one row each, as seed-data migrations
+                  are written), and the same statements for the raw clients:
+                  raw_sqlite.sql (in BEGIN/COMMIT), raw_pg.sql (for `psql -1 -f`),
+                  raw_mysql.sql (for `mariadb <`, in START TRANSACTION/COMMIT)
 
 Alembic revisions run the SQL with `op.execute(...)`, so the three contenders (aludel,
 Alembic, the raw client) send the same statements; what differs is each tool's own
-work. Usage: gen_workloads.py OUT_DIR
+work. Usage: gen_workloads.py OUT_DIR [--seed N ...]
+
+--seed N writes <out>/seedN/ with N INSERTs instead of (or besides) 100,000; with
+--seed, only the seed workloads are written (for scaling measurements).
 """
 
 import hashlib
@@ -127,10 +135,52 @@ def branchy(n: int, workload: str) -> list[tuple[str, list[str], int]]:
     return revs
 
 
+def seed_sql(n: int) -> list[str]:
+    """CREATE TABLE seed, then n single-row INSERTs of about 200 bytes each."""
+    stmts = ["CREATE TABLE seed (id INTEGER PRIMARY KEY, code VARCHAR(40) NOT NULL, "
+             "name VARCHAR(100) NOT NULL, email VARCHAR(100) NOT NULL, note VARCHAR(200))"]
+    for i in range(1, n + 1):
+        stmts.append(
+            f"INSERT INTO seed (id, code, name, email, note) VALUES ({i}, 'C{i:08d}', "
+            f"'Customer number {i}', 'customer{i}@example.com', "
+            f"'seed row {i} of {n}, imported from the legacy system')")
+    return stmts
+
+
+def write_seed(out: str, n: int) -> None:
+    base = os.path.join(out, f"seed{n}")
+    shutil.rmtree(base, ignore_errors=True)
+    ad = os.path.join(base, "aludel")
+    os.makedirs(os.path.join(ad, "migrations", "versions"))
+    with open(os.path.join(ad, "aludel.toml"), "w") as f:
+        f.write('[aludel]\nscript_location = "migrations"\ndatabase_url = "sqlite://bench.db"\n')
+    stmts = [s + ";" for s in seed_sql(n)]
+    rid = rev_id("seed", n)
+    with open(os.path.join(ad, "migrations", "versions", f"20260101_0000_{rid}_seed.sql"), "w") as f:
+        f.write(f"-- seed {n} rows\n--\n-- Revision ID: {rid}\n-- Revises:\n"
+                "-- Create Date: 2026-01-01 00:00:00+00:00\n\n-- aludel:upgrade\n")
+        f.write("\n".join(stmts))
+        f.write("\n\n-- aludel:downgrade\nDROP TABLE seed;\n")
+    body = "\n".join(stmts) + "\n"
+    with open(os.path.join(base, "raw_sqlite.sql"), "w") as f:
+        f.write("BEGIN;\n" + body + "COMMIT;\n")
+    with open(os.path.join(base, "raw_pg.sql"), "w") as f:
+        f.write(body)
+    with open(os.path.join(base, "raw_mysql.sql"), "w") as f:
+        f.write("START TRANSACTION;\n" + body + "COMMIT;\n")
+
+
 def main() -> None:
-    if len(sys.argv) != 2 or sys.argv[1].startswith("-"):
-        sys.exit(__doc__ + "\nUsage: gen_workloads.py OUT_DIR")
-    out = sys.argv[1]
+    args = sys.argv[1:]
+    if not args or args[0].startswith("-") or len(args) % 2 != 1 or any(
+            a != "--seed" or not n.isdigit() for a, n in zip(args[1::2], args[2::2])):
+        sys.exit(__doc__)
+    out = args[0]
+    seeds = [int(n) for n in args[2::2]]
+    if seeds:
+        for n in seeds:
+            write_seed(out, n)
+        return
     w1 = linear(1000, "w1000")
     write(out, "w1000", w1)
     stmts = [table_sql(t)[0] + ";" for _, _, t in w1]
@@ -139,6 +189,7 @@ def main() -> None:
     with open(os.path.join(out, "w1000", "raw_pg.sql"), "w") as f:
         f.write("\n".join(stmts) + "\n")
     write(out, "w10000", branchy(10000, "w10000"))
+    write_seed(out, 100000)
 
 
 if __name__ == "__main__":

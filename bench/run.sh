@@ -3,6 +3,8 @@
 #
 #   bench/run.sh            all measurements, writes bench/BENCHMARKS.md
 #   bench/run.sh --quick    fewer runs (a smoke test of the script)
+#   bench/seed.sh           one revision of 100,000 statements against the raw clients
+#                           (its own section of BENCHMARKS.md, kept by run.sh)
 #
 # Installs what it needs (hyperfine, the sqlite3 CLI, PostgreSQL server binaries,
 # a virtualenv with Alembic under bench/.venv), builds aludel in release, generates

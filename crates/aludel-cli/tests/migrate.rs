@@ -777,3 +777,89 @@ fn copy_from_stdin_is_refused_before_anything_runs() {
     );
     assert!(db.user_tables().is_empty());
 }
+
+/// A seed-data revision: 100,000 one-row INSERTs in one section.
+const SEED_ROWS: usize = 100_000;
+
+/// The upgrade section of the seed revision; statement `bad` (1-based) names a
+/// table that does not exist.
+fn seed_inserts(bad: Option<usize>) -> String {
+    let mut sql = String::with_capacity(SEED_ROWS * 48);
+    for i in 1..=SEED_ROWS {
+        if Some(i) == bad {
+            sql.push_str("INSERT INTO missing_table VALUES (1);\n");
+        } else {
+            sql.push_str(&format!("INSERT INTO seed VALUES ({i}, 'row {i}');\n"));
+        }
+    }
+    sql
+}
+
+#[test]
+fn a_revision_of_100000_statements_runs_and_its_failing_statement_is_named() {
+    for db in Db::all() {
+        let d = db.dialect();
+        let p = Project::new("");
+        p.rev(
+            1,
+            "table",
+            &[],
+            "CREATE TABLE seed (id INTEGER PRIMARY KEY, name VARCHAR(40) NOT NULL);",
+            "DROP TABLE seed;",
+        );
+        let seed = p.rev(
+            2,
+            "seed",
+            &["table"],
+            &seed_inserts(Some(99_990)),
+            "DELETE FROM seed;",
+        );
+
+        // Statement 99,990 fails: the header takes 7 lines, one statement a line.
+        let err = p.fails(&db, &["upgrade", "head"]);
+        assert!(
+            err.contains("error: upgrade seed failed at")
+                && err.contains("0002_seed.sql:99997 (statement 99990 of 100000)"),
+            "{d}: {err}"
+        );
+        assert!(
+            err.contains("statement: INSERT INTO missing_table VALUES (1)"),
+            "{d}: {err}"
+        );
+        let rows = db.column("SELECT count(*) FROM seed");
+        if db.is_mysql() {
+            // Row changes commit 1,000 at a time with their progress: the 99 full
+            // transactions before it stay, recorded; its own rolled back.
+            assert_eq!(rows, vec!["99000"], "{d}");
+            assert!(
+                err.contains("hint: statements 1 to 99000 of this step ran and stay applied (recorded in the history table); statements 99001 to 99989 ran in one transaction with the failed one and were rolled back with it; the version table is at table. Fix the failing statement, then run the command again: it resumes at statement 99001"),
+                "{d}: {err}"
+            );
+        } else {
+            // Nothing of the step stays.
+            assert_eq!(rows, vec!["0"], "{d}");
+            assert!(err.contains("this step was rolled back"), "{d}: {err}");
+        }
+        assert_eq!(db.version_rows(), strings(&["table"]), "{d}");
+
+        // Fixed, the revision runs to the end (MariaDB resumes at statement 99,001).
+        let text = std::fs::read_to_string(&seed).unwrap();
+        std::fs::write(
+            &seed,
+            text.replace(&seed_inserts(Some(99_990)), &seed_inserts(None)),
+        )
+        .unwrap();
+        p.ok(&db, &["upgrade", "head"]);
+        assert_eq!(db.version_rows(), strings(&["seed"]), "{d}");
+        assert_eq!(
+            db.column("SELECT count(*) FROM seed"),
+            vec!["100000"],
+            "{d}"
+        );
+        assert_eq!(
+            db.column("SELECT name FROM seed WHERE id = 99990"),
+            vec!["row 99990"],
+            "{d}"
+        );
+    }
+}

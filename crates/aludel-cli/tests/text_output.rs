@@ -116,3 +116,36 @@ fn malformed_files_and_config() {
     .unwrap();
     insta::assert_snapshot!("unknown_config_key", run(&p, &["heads"]));
 }
+
+/// Every loop in the graph names the files and header lines that close it, under
+/// Alembic's first line; a self-loop that is also a duplicate id reports both.
+#[test]
+fn cycles_name_their_files() {
+    let cycle = Project::new("");
+    cycle.rev(1, "root", &[], &create("ta"), &drop("ta"));
+    cycle.rev(2, "aaa111", &["bbb222"], &create("tb"), &drop("tb"));
+    cycle.rev(3, "bbb222", &["aaa111"], &create("tc"), &drop("tc"));
+    cycle.rev(4, "tip", &["root"], &create("td"), &drop("td"));
+    insta::assert_snapshot!("cycle", run(&cycle, &["heads"]));
+
+    let self_loop = Project::new("");
+    self_loop.rev(1, "root", &[], &create("ta"), &drop("ta"));
+    self_loop.rev(2, "loop1", &["loop1"], &create("tb"), &drop("tb"));
+    insta::assert_snapshot!("self_loop", run(&self_loop, &["heads"]));
+
+    let dependency_loop = Project::new("");
+    dependency_loop.rev_full(1, "dep1", &[], &[], &["dep1"], &create("ta"), &drop("ta"));
+    insta::assert_snapshot!("dependency_self_loop", run(&dependency_loop, &["heads"]));
+
+    let dependency_cycle = Project::new("");
+    dependency_cycle.rev(1, "a1", &[], &create("ta"), &drop("ta"));
+    dependency_cycle.rev_full(2, "b2", &["a1"], &[], &["c3"], &create("tb"), &drop("tb"));
+    dependency_cycle.rev(3, "c3", &["b2"], &create("tc"), &drop("tc"));
+    dependency_cycle.rev(4, "d4", &[], &create("td"), &drop("td"));
+    insta::assert_snapshot!("dependency_cycle", run(&dependency_cycle, &["heads"]));
+
+    let duplicate_loop = Project::new("");
+    duplicate_loop.rev(1, "dup1", &[], &create("ta"), &drop("ta"));
+    duplicate_loop.rev(2, "dup1", &["dup1"], &create("tb"), &drop("tb"));
+    insta::assert_snapshot!("duplicate_and_self_loop", run(&duplicate_loop, &["heads"]));
+}

@@ -72,6 +72,7 @@ fn specs(dir: &Path) -> Vec<RevisionSpec> {
             branch_labels: f.branch_labels,
             depends_on: f.depends_on,
             source: f.path.display().to_string(),
+            lines: f.header_lines,
         })
         .collect()
 }

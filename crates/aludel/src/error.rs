@@ -146,6 +146,10 @@ pub struct MigrationFailure {
     pub db: DbError,
     /// Whether the step ran inside a transaction (and so was rolled back whole).
     pub rolled_back: bool,
+    /// How many of the step's statements ran and stay applied (a step that runs
+    /// statement by statement; statements before the failed one in the same
+    /// transaction of row changes rolled back with it).
+    pub statements_applied: usize,
     /// The version table after the failure.
     pub version_rows: Vec<String>,
 }
@@ -188,15 +192,27 @@ impl MigrationFailure {
             format!(
                 "this step was rolled back; the version table is {rows}. Fix the statement, then run the command again"
             )
-        } else if self.statement_number > 1 {
-            format!(
-                "statements 1 to {} of this step ran and stay applied (recorded in the history table); the version table is {rows}. Fix the failing statement, then run the command again: it resumes at statement {}",
-                self.statement_number - 1,
-                self.statement_number
-            )
         } else {
+            let applied = self.statements_applied;
+            let failed = self.statement_number;
+            let kept = match applied {
+                0 => "no statement of this step stays applied".to_string(),
+                n => format!(
+                    "statements 1 to {n} of this step ran and stay applied (recorded in the history table)"
+                ),
+            };
+            let undone = if failed > applied + 1 {
+                format!(
+                    "; statements {} to {} ran in one transaction with the failed one and were rolled back with it",
+                    applied + 1,
+                    failed - 1
+                )
+            } else {
+                String::new()
+            };
             format!(
-                "no statement of this step ran; the version table is {rows}. Fix the statement, then run the command again"
+                "{kept}{undone}; the version table is {rows}. Fix the failing statement, then run the command again: it resumes at statement {}",
+                applied + 1
             )
         }
     }
@@ -281,17 +297,76 @@ impl Catch<'_> {
                 CommandError::new(format!("Can't locate revision identified by '{argument}'"))
                     .with_reason(precise)
             }
-            RevisionError::MissingReference { source_path, .. } => CommandError::new(precise)
-                .with_reason(format!("in {source_path}"))
+            RevisionError::MissingReference {
+                source_path, line, ..
+            } => CommandError::new(precise)
+                .with_reason(format!("in {}", located(source_path, *line)))
                 .with_hint("fix the header of that file, or restore the missing revision file"),
             RevisionError::DuplicateRevision { .. } => CommandError::new(precise).with_hint(
                 "every revision file needs its own 'Revision ID:'; give one of them a new id",
             ),
             RevisionError::BranchNameInUse { .. } => CommandError::new(precise)
                 .with_hint("branch labels must be unique and differ from every revision id"),
-            RevisionError::Cycle { .. } | RevisionError::Other(_) => CommandError::new(precise),
+            RevisionError::Cycle { origins, also, .. } => {
+                let mut reason: Vec<String> = origins
+                    .iter()
+                    .take(MAX_CYCLE_LINES)
+                    .map(|o| {
+                        let verb = if o.field == "Revises" {
+                            "revises"
+                        } else {
+                            "depends on"
+                        };
+                        let targets = if o.targets == [o.revision.clone()] {
+                            "itself".to_string()
+                        } else {
+                            o.targets.join(", ")
+                        };
+                        format!(
+                            "{}: {} {verb} {targets}",
+                            located(&o.source, o.line),
+                            o.revision
+                        )
+                    })
+                    .collect();
+                if origins.len() > MAX_CYCLE_LINES {
+                    reason.push(format!(
+                        "… and {} more header lines",
+                        origins.len() - MAX_CYCLE_LINES
+                    ));
+                }
+                let mut hint = "a revision can only revise or depend on revisions that do not \
+                                lead back to it: fix the Revises: or Depends On: line of one \
+                                of these files"
+                    .to_string();
+                if let Some(also) = also {
+                    reason.push(format!("also: {also}"));
+                    hint.push_str(
+                        "; and give one of the files with the same 'Revision ID:' a new id",
+                    );
+                }
+                let command = CommandError::new(precise).with_hint(hint);
+                if reason.is_empty() {
+                    command
+                } else {
+                    command.with_reason(reason.join("\n"))
+                }
+            }
+            RevisionError::Other(_) => CommandError::new(precise),
         };
         Error::Command(command)
+    }
+}
+
+/// At most this many header lines are listed for a cycle (a graph without heads
+/// lists every revision).
+const MAX_CYCLE_LINES: usize = 20;
+
+/// `path:line`, or the path alone when the line is unknown.
+fn located(path: &str, line: Option<usize>) -> String {
+    match line {
+        Some(line) => format!("{path}:{line}"),
+        None => path.to_string(),
     }
 }
 

@@ -50,6 +50,7 @@ impl Project {
                 branch_labels: f.branch_labels.clone(),
                 depends_on: f.depends_on.clone(),
                 source: f.path.to_string_lossy().into_owned(),
+                lines: f.header_lines,
             })
             .collect();
         let map = RevisionMap::build(specs)?;

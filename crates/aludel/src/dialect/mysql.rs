@@ -85,6 +85,13 @@ pub(crate) async fn from_pool(pool: &sqlx::MySqlPool) -> Result<MySqlConn, DbErr
     Ok(MySqlConn { conn, secret: None })
 }
 
+/// Statements per multi-statement query: the runtime's units of row changes (1,000
+/// statements, 1 MiB) fit in one, well under the server's default packet limit.
+const BATCH: raw::BatchLimits = raw::BatchLimits {
+    statements: 1000,
+    bytes: 1 << 20,
+};
+
 /// The schema (database) of a table as an SQL expression: its own, else the
 /// connection's.
 fn schema_of(table: &TableRef) -> String {
@@ -110,10 +117,10 @@ impl Connection for MySqlConn {
         raw::execute::<MySql>(&mut self.conn, sql, self.secret.as_deref()).await
     }
 
-    /// One multi-statement round trip (the connection allows several statements
-    /// per query): a stepwise step's run of row changes goes in one.
+    /// Multi-statement round trips (the connection allows several statements per
+    /// query): a stepwise step's run of row changes goes in one.
     async fn execute_batch(&mut self, statements: &[String]) -> Result<Vec<u64>, (usize, DbError)> {
-        raw::execute_batch::<MySql>(&mut self.conn, statements, self.secret.as_deref()).await
+        raw::execute_batch::<MySql>(&mut self.conn, statements, BATCH, self.secret.as_deref()).await
     }
 
     async fn query_rows(&mut self, sql: &str) -> Result<Vec<Vec<Option<String>>>, DbError> {

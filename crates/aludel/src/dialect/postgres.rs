@@ -100,6 +100,14 @@ pub(crate) async fn from_pool(pool: &sqlx::PgPool) -> Result<PgConn, DbError> {
     })
 }
 
+/// The server parses a whole multi-statement text before running any of it and
+/// keeps every parsed statement until the text ends: pieces of a few thousand
+/// statements keep that memory bounded, and each costs one round trip.
+const BATCH: raw::BatchLimits = raw::BatchLimits {
+    statements: 2_000,
+    bytes: 1024 * 1024,
+};
+
 /// The advisory-lock key of a lock name: the first 8 bytes of its SHA-256.
 fn lock_key(name: &str) -> i64 {
     let digest = Sha256::digest(format!("aludel:{name}").as_bytes());
@@ -150,7 +158,8 @@ impl Connection for PgConn {
     }
 
     async fn execute_batch(&mut self, statements: &[String]) -> Result<Vec<u64>, (usize, DbError)> {
-        raw::execute_batch::<Postgres>(&mut self.conn, statements, self.secret.as_deref()).await
+        raw::execute_batch::<Postgres>(&mut self.conn, statements, BATCH, self.secret.as_deref())
+            .await
     }
 
     async fn begin_and_execute_batch(

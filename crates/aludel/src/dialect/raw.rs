@@ -45,12 +45,43 @@ where
         .map_err(|e| DbError::from_sqlx(e, secret))
 }
 
-/// Runs several statements in one round trip (one multi-statement query), returning
-/// each one's changed-row count. On failure, the index of the statement that failed
-/// is the number of statements that completed before it.
+/// How many statements go into one multi-statement text: at most `statements` of
+/// them and about `bytes` of SQL (a longer single statement goes alone). A step
+/// within both bounds is one round trip; a larger one is sent in pieces, so its cost
+/// grows with its size and not with the square of it (each driver re-handles the
+/// unsent rest of a text per statement, or holds every statement of it at once).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct BatchLimits {
+    pub statements: usize,
+    pub bytes: usize,
+}
+
+/// The end (exclusive) of the piece of `statements` that starts at `start`: at
+/// least one statement, then more while both limits hold.
+fn piece_end(statements: &[String], start: usize, limits: BatchLimits) -> usize {
+    let mut end = start;
+    let mut bytes = 0;
+    while end < statements.len() && end - start < limits.statements.max(1) {
+        bytes += statements[end].len() + SEPARATOR.len();
+        if end > start && bytes > limits.bytes {
+            break;
+        }
+        end += 1;
+    }
+    end
+}
+
+/// A line break before each `;`, so a trailing `--` comment cannot swallow it.
+const SEPARATOR: &str = "\n;\n";
+
+/// Runs statements as multi-statement texts of at most `limits` each (one round
+/// trip for a step within the limits), returning each one's changed-row count. On
+/// failure, the index of the statement that failed is the number of statements that
+/// completed before it, counted across the pieces.
 pub(crate) async fn execute_batch<DB>(
     conn: &mut DB::Connection,
     statements: &[String],
+    limits: BatchLimits,
     secret: Option<&str>,
 ) -> Result<Vec<u64>, (usize, DbError)>
 where
@@ -59,15 +90,19 @@ where
     for<'c> &'c mut DB::Connection: Executor<'c, Database = DB>,
 {
     use futures_util::StreamExt;
-    // A line break before each `;`, so a trailing `--` comment cannot swallow it.
-    let joined = statements.join("\n;\n");
     let mut counts = Vec::with_capacity(statements.len());
-    let mut results = sqlx::raw_sql(AssertSqlSafe(joined)).execute_many(&mut *conn);
-    while let Some(result) = results.next().await {
-        match result {
-            Ok(r) => counts.push(r.rows()),
-            Err(e) => return Err((counts.len(), DbError::from_sqlx(e, secret))),
+    let mut start = 0;
+    while start < statements.len() {
+        let end = piece_end(statements, start, limits);
+        let joined = statements[start..end].join(SEPARATOR);
+        let mut results = sqlx::raw_sql(AssertSqlSafe(joined)).execute_many(&mut *conn);
+        while let Some(result) = results.next().await {
+            match result {
+                Ok(r) => counts.push(r.rows()),
+                Err(e) => return Err((counts.len(), DbError::from_sqlx(e, secret))),
+            }
         }
+        start = end;
     }
     Ok(counts)
 }

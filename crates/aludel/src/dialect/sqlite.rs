@@ -118,6 +118,15 @@ pub(crate) async fn from_pool(
     })
 }
 
+/// SQLite copies the unprepared rest of a multi-statement text before preparing
+/// each statement (sqlx gives it no terminating NUL), so a piece costs its
+/// statement count times its length: pieces stay small. A handful of statements is
+/// still one hand-over to the worker thread.
+const BATCH: raw::BatchLimits = raw::BatchLimits {
+    statements: 100,
+    bytes: 16 * 1024,
+};
+
 /// Takes SQLite's write lock at once, so that waiting happens here (up to the busy
 /// timeout) and not at the first write.
 const BEGIN: &str = "BEGIN IMMEDIATE";
@@ -152,7 +161,7 @@ impl Connection for SqliteConn {
     }
 
     async fn execute_batch(&mut self, statements: &[String]) -> Result<Vec<u64>, (usize, DbError)> {
-        raw::execute_batch::<Sqlite>(&mut self.conn, statements, None).await
+        raw::execute_batch::<Sqlite>(&mut self.conn, statements, BATCH, None).await
     }
 
     async fn query_rows(&mut self, sql: &str) -> Result<Vec<Vec<Option<String>>>, DbError> {

@@ -26,6 +26,17 @@ impl CycleKind {
     }
 }
 
+/// One header line of a revision in a cycle: `revision`'s `field` (`Revises` or
+/// `Depends On`), at `line` of `source`, names `targets`, which are in the cycle too.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CycleOrigin {
+    pub revision: String,
+    pub source: String,
+    pub line: Option<usize>,
+    pub field: &'static str,
+    pub targets: Vec<String>,
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Error)]
 pub enum RevisionError {
     /// `lower` is not below `upper`. `lower` may be a free text such as
@@ -47,10 +58,14 @@ pub enum RevisionError {
     #[error("{message}")]
     Resolution { message: String, argument: String },
 
+    /// A loop; the text is Alembic's. `origins` are the header lines that close
+    /// it; `also` is a second error of the same file (a duplicate id).
     #[error("{} is detected in revisions ({})", .kind.words(), .revisions.join(", "))]
     Cycle {
         kind: CycleKind,
         revisions: Vec<String>,
+        origins: Vec<CycleOrigin>,
+        also: Option<Box<RevisionError>>,
     },
 
     /// A branch label used twice, or colliding with a revision id.
@@ -76,6 +91,8 @@ pub enum RevisionError {
         revision: String,
         field: &'static str,
         source_path: String,
+        /// The line of that header key in `source_path`.
+        line: Option<usize>,
     },
 
     /// Any other graph error, with Alembic's text ("Ambiguous walk", "Walked too far", ...).

@@ -9,7 +9,7 @@
 
 use std::collections::HashMap;
 
-use super::error::{CycleKind, RevisionError};
+use super::error::{CycleKind, CycleOrigin, RevisionError};
 
 /// Index of a revision in the map; equal to its position in load order.
 pub type RevIdx = usize;
@@ -23,6 +23,17 @@ pub struct RevisionSpec {
     pub depends_on: Vec<String>,
     /// Where the revision comes from (a file path), for error messages.
     pub source: String,
+    /// Where in `source` its header keys are, for error messages.
+    pub lines: HeaderLines,
+}
+
+/// The 1-based lines of a revision's header keys in its source (`None`: unknown or
+/// absent), so that graph errors can point at the line to fix.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct HeaderLines {
+    pub revision: Option<usize>,
+    pub revises: Option<usize>,
+    pub depends_on: Option<usize>,
 }
 
 impl RevisionSpec {
@@ -70,6 +81,7 @@ pub struct Revision {
     /// Labels after propagation, as a set of label ids (see [`RevisionMap::branch_labels`]).
     label_bits: Vec<u64>,
     pub source: String,
+    pub lines: HeaderLines,
 }
 
 impl Revision {
@@ -174,18 +186,43 @@ impl RevisionMap {
         map.revs.reserve(specs.len());
         map.keys.reserve(specs.len());
 
-        // Revisions, in load order; a self-loop fails at once, as in Alembic.
+        // Revisions, in load order; a self-loop fails at once, as in Alembic (and
+        // a duplicate of that file's id is reported with it).
         for spec in &specs {
-            if spec.down_revisions.iter().any(|d| d == &spec.revision) {
+            let self_loop = if spec.down_revisions.iter().any(|d| d == &spec.revision) {
+                Some((CycleKind::SelfLoop, "Revises", spec.lines.revises))
+            } else if spec.depends_on.iter().any(|d| d == &spec.revision) {
+                Some((
+                    CycleKind::DependencySelfLoop,
+                    "Depends On",
+                    spec.lines.depends_on,
+                ))
+            } else {
+                None
+            };
+            if let Some((kind, field, line)) = self_loop {
+                let mut same_id = specs.iter().filter(|s| s.revision == spec.revision);
+                let also = match (same_id.next(), same_id.next()) {
+                    (Some(first), Some(second)) => {
+                        Some(Box::new(RevisionError::DuplicateRevision {
+                            revision: spec.revision.clone(),
+                            first: first.source.clone(),
+                            second: second.source.clone(),
+                        }))
+                    }
+                    _ => None,
+                };
                 return Err(RevisionError::Cycle {
-                    kind: CycleKind::SelfLoop,
+                    kind,
                     revisions: vec![spec.revision.clone()],
-                });
-            }
-            if spec.depends_on.iter().any(|d| d == &spec.revision) {
-                return Err(RevisionError::Cycle {
-                    kind: CycleKind::DependencySelfLoop,
-                    revisions: vec![spec.revision.clone()],
+                    origins: vec![CycleOrigin {
+                        revision: spec.revision.clone(),
+                        source: spec.source.clone(),
+                        line,
+                        field,
+                        targets: vec![spec.revision.clone()],
+                    }],
+                    also,
                 });
             }
             let idx = map.revs.len();
@@ -211,6 +248,7 @@ impl RevisionMap {
                 own_labels: dedupe_strings(&spec.branch_labels),
                 label_bits: Vec::new(),
                 source: spec.source.clone(),
+                lines: spec.lines,
             });
         }
 
@@ -242,6 +280,7 @@ impl RevisionMap {
                             revision: spec.revision.clone(),
                             field: "Revises",
                             source_path: spec.source.clone(),
+                            line: spec.lines.revises,
                         })
                     }
                 }
@@ -256,6 +295,7 @@ impl RevisionMap {
                             revision: spec.revision.clone(),
                             field: "Depends On",
                             source_path: spec.source.clone(),
+                            line: spec.lines.depends_on,
                         })
                     }
                 }
@@ -336,7 +376,7 @@ impl RevisionMap {
         if self.revs.is_empty() {
             return Ok(());
         }
-        let all_ids = || self.revs.iter().map(|r| r.id.clone()).collect::<Vec<_>>();
+        let all = || (0..self.revs.len()).collect::<Vec<_>>();
         let outside = |heads: &[RevIdx], down: Edges, bases: &[RevIdx], up: Edges| {
             let mut from_heads = vec![false; self.revs.len()];
             for i in self.iterate_related(heads, down) {
@@ -346,45 +386,84 @@ impl RevisionMap {
             for i in self.iterate_related(bases, up) {
                 inside[i] = from_heads[i];
             }
-            let mut ids: Vec<String> = (0..self.revs.len())
-                .filter(|&i| !inside[i])
-                .map(|i| self.revs[i].id.clone())
-                .collect();
-            ids.sort();
-            ids
+            let mut cut: Vec<RevIdx> = (0..self.revs.len()).filter(|&i| !inside[i]).collect();
+            cut.sort_by(|&a, &b| self.revs[a].id.cmp(&self.revs[b].id));
+            cut
         };
-        if self.heads.is_empty() || self.bases.is_empty() {
-            return Err(RevisionError::Cycle {
-                kind: CycleKind::Cycle,
-                revisions: all_ids(),
-            });
-        }
-        let cut = outside(&self.heads, Edges::VersionedDown, &self.bases, Edges::Next);
+        let cut = if self.heads.is_empty() || self.bases.is_empty() {
+            all()
+        } else {
+            outside(&self.heads, Edges::VersionedDown, &self.bases, Edges::Next)
+        };
         if !cut.is_empty() {
-            return Err(RevisionError::Cycle {
-                kind: CycleKind::Cycle,
-                revisions: cut,
-            });
+            return Err(self.cycle(CycleKind::Cycle, cut));
         }
-        if self.real_heads.is_empty() || self.real_bases.is_empty() {
-            return Err(RevisionError::Cycle {
-                kind: CycleKind::DependencyCycle,
-                revisions: all_ids(),
-            });
-        }
-        let cut = outside(
-            &self.real_heads,
-            Edges::AllDown,
-            &self.real_bases,
-            Edges::AllNext,
-        );
+        let cut = if self.real_heads.is_empty() || self.real_bases.is_empty() {
+            all()
+        } else {
+            outside(
+                &self.real_heads,
+                Edges::AllDown,
+                &self.real_bases,
+                Edges::AllNext,
+            )
+        };
         if !cut.is_empty() {
-            return Err(RevisionError::Cycle {
-                kind: CycleKind::DependencyCycle,
-                revisions: cut,
-            });
+            return Err(self.cycle(CycleKind::DependencyCycle, cut));
         }
         Ok(())
+    }
+
+    /// A cycle error over `members` (in the order Alembic prints them: load order
+    /// when the graph has no head or no base, else sorted), with for each member the
+    /// header lines whose edges stay inside the cycle (`Revises:`, and
+    /// for a dependency cycle `Depends On:`).
+    fn cycle(&self, kind: CycleKind, members: Vec<RevIdx>) -> RevisionError {
+        let mut inside = vec![false; self.revs.len()];
+        for &i in &members {
+            inside[i] = true;
+        }
+        let mut origins = Vec::new();
+        for &i in &members {
+            let rev = &self.revs[i];
+            let ids = |edges: &mut dyn Iterator<Item = &RevIdx>| -> Vec<String> {
+                let mut out: Vec<String> = Vec::new();
+                for &p in edges.filter(|&&p| inside[p]) {
+                    if !out.contains(&self.revs[p].id) {
+                        out.push(self.revs[p].id.clone());
+                    }
+                }
+                out
+            };
+            let revises = ids(&mut rev.down.iter());
+            if !revises.is_empty() {
+                origins.push(CycleOrigin {
+                    revision: rev.id.clone(),
+                    source: rev.source.clone(),
+                    line: rev.lines.revises,
+                    field: "Revises",
+                    targets: revises,
+                });
+            }
+            if kind == CycleKind::DependencyCycle {
+                let depends = ids(&mut rev.resolved_deps.iter());
+                if !depends.is_empty() {
+                    origins.push(CycleOrigin {
+                        revision: rev.id.clone(),
+                        source: rev.source.clone(),
+                        line: rev.lines.depends_on,
+                        field: "Depends On",
+                        targets: depends,
+                    });
+                }
+            }
+        }
+        RevisionError::Cycle {
+            kind,
+            revisions: members.iter().map(|&i| self.revs[i].id.clone()).collect(),
+            origins,
+            also: None,
+        }
     }
 
     /// Alembic's `_add_branches`: a label goes to the labelled revision and all its

@@ -12,8 +12,8 @@ mod plan;
 mod resolve;
 mod version_rows;
 
-pub use error::{CycleKind, RevisionError};
-pub use map::{Edges, RevIdx, Revision, RevisionMap, RevisionSpec};
+pub use error::{CycleKind, CycleOrigin, RevisionError};
+pub use map::{Edges, HeaderLines, RevIdx, Revision, RevisionMap, RevisionSpec};
 pub use plan::{Plan, PlannedStep, StepKind};
 pub use resolve::{parse_relative, Node, Relative, RevArg};
 pub use version_rows::{StepAction, VersionChange, VersionRows};

@@ -21,7 +21,7 @@ use chrono::Utc;
 
 use super::{
     prepare_steps, progress_checksum, Events, PreparedStep, Resume, RunOptions, RunReport,
-    StepReport, Tables,
+    RunningChecksum, StepReport, Tables,
 };
 use crate::dialect::{
     add_missing_history_columns, create_history_table, select_history, select_unfinished,
@@ -480,7 +480,7 @@ impl<'a> Runner<'a> {
                     error: Some(db.to_string()),
                 };
                 self.record_failure(&record, &outcome).await;
-                return Err(self.failure(step, k, db, true).await);
+                return Err(self.failure(step, k, db, None).await);
             }
             Err((_, db)) => {
                 return Err(db_error(format!(
@@ -514,12 +514,14 @@ impl<'a> Runner<'a> {
         }
     }
 
+    /// The error of statement `k` of a step; `applied`: how many of the step's
+    /// statements stay applied (`None`: the whole step rolled back).
     async fn failure(
         &mut self,
         step: &PreparedStep,
         k: usize,
         db: DbError,
-        rolled_back: bool,
+        applied: Option<usize>,
     ) -> Error {
         let statement = &step.statements[k];
         let version_rows = read_version_rows(self.conn, self.tables)
@@ -534,7 +536,8 @@ impl<'a> Runner<'a> {
             statement_count: step.statements.len(),
             statement: statement.sql.clone(),
             db,
-            rolled_back,
+            rolled_back: applied.is_none(),
+            statements_applied: applied.unwrap_or(0),
             version_rows,
         }))
     }
@@ -692,23 +695,35 @@ impl<'a> Runner<'a> {
         let history = self.tables.history.clone();
         let statements = &step.statements;
         let units = units(statements, skip);
-        let at = |done: usize, next: Option<&Unit>| -> Progress {
+        // The checksum of the statements done; `at` derives the progress record
+        // from it (plus the started statement, when the next unit is one).
+        let mut done_checksum = RunningChecksum::of(&statements[..skip]);
+        let at = |done: usize, checksum: &RunningChecksum, next: Option<&Unit>| -> Progress {
             let started = next.filter(|u| !u.rows_only).map(|u| u.range.start + 1);
-            let covered = done + usize::from(started.is_some());
+            let mut covered = checksum.clone();
+            if started.is_some() {
+                covered.push(&statements[done]);
+            }
             Progress {
                 done,
-                checksum: Some(progress_checksum(&statements[..covered])),
+                checksum: Some(covered.value()),
                 started,
             }
         };
+        let first = at(skip, &done_checksum, units.first());
         self.conn
-            .execute(&record.insert_started(self.sql, &history, &at(skip, units.first())))
+            .execute(&record.insert_started(self.sql, &history, &first))
             .await
             .map_err(db_error("writing the history table"))?;
         let started = Instant::now();
         for (u, unit) in units.iter().enumerate() {
             let (a, b) = (unit.range.start, unit.range.end);
-            let progress = record.update_progress(self.sql, &history, &at(b, units.get(u + 1)));
+            let mut after = done_checksum.clone();
+            for st in &statements[a..b] {
+                after.push(st);
+            }
+            let progress =
+                record.update_progress(self.sql, &history, &at(b, &after, units.get(u + 1)));
             let failed = if unit.rows_only {
                 let mut batch: Vec<String> =
                     statements[a..b].iter().map(|s| s.sql.clone()).collect();
@@ -745,7 +760,7 @@ impl<'a> Runner<'a> {
                 // back, a statement the database refused did not run.
                 let outcome = Outcome {
                     statements_done: a,
-                    progress_checksum: Some(progress_checksum(&statements[..a])),
+                    progress_checksum: Some(done_checksum.value()),
                     finished_at: Utc::now(),
                     duration_ms: started.elapsed().as_millis() as u64,
                     error: Some(db.to_string()),
@@ -754,14 +769,15 @@ impl<'a> Runner<'a> {
                     .conn
                     .execute(&record.update_finished(self.sql, &history, &outcome))
                     .await;
-                return Err(self.failure(step, k, db, false).await);
+                return Err(self.failure(step, k, db, Some(a)).await);
             }
+            done_checksum = after;
         }
         self.begin().await?;
         self.version_changes(step).await?;
         let outcome = Outcome {
             statements_done: statements.len(),
-            progress_checksum: Some(progress_checksum(statements)),
+            progress_checksum: Some(done_checksum.value()),
             finished_at: Utc::now(),
             duration_ms: started.elapsed().as_millis() as u64,
             error: None,

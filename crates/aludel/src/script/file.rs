@@ -11,6 +11,7 @@ use std::path::{Path, PathBuf};
 
 use super::error::{ScriptError, HEADER_KEYS};
 use super::naming::{validate_branch_label, validate_dependency, validate_revision_id};
+use crate::revision::HeaderLines as KeyLines;
 
 /// A parsed revision file.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -21,6 +22,8 @@ pub struct RevisionFile {
     pub down_revisions: Vec<String>,
     pub branch_labels: Vec<String>,
     pub depends_on: Vec<String>,
+    /// The lines of `Revision ID:`, `Revises:` and `Depends On:`, for graph errors.
+    pub header_lines: KeyLines,
     /// The `Create Date:` value as written; informational only.
     pub create_date: Option<String>,
     /// The first paragraph of the message; empty when there is no message.
@@ -91,6 +94,7 @@ fn parse_owned(path: PathBuf, text: &str) -> Result<RevisionFile, ScriptError> {
         down_revisions: parsed.header.down_revisions,
         branch_labels: parsed.header.branch_labels,
         depends_on: parsed.header.depends_on,
+        header_lines: parsed.header.lines,
         create_date: parsed.header.create_date,
         doc: parsed.header.doc,
         longdoc: parsed.header.longdoc,
@@ -170,6 +174,7 @@ struct Header {
     down_revisions: Vec<String>,
     branch_labels: Vec<String>,
     depends_on: Vec<String>,
+    lines: KeyLines,
     create_date: Option<String>,
     doc: String,
     longdoc: String,
@@ -467,6 +472,11 @@ impl<'p> Parser<'p> {
         }
         let [revision, revises, create_date, branch_labels, depends_on] = values;
 
+        let key_lines = KeyLines {
+            revision: revision.map(|(line, _)| line),
+            revises: revises.map(|(line, _)| line),
+            depends_on: depends_on.map(|(line, _)| line),
+        };
         let Some((line, revision)) = revision else {
             return Err(ScriptError::MissingKey {
                 path: self.path(),
@@ -507,6 +517,7 @@ impl<'p> Parser<'p> {
             down_revisions,
             branch_labels,
             depends_on,
+            lines: key_lines,
             create_date,
             doc,
             longdoc,
