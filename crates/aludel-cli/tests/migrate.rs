@@ -863,3 +863,54 @@ fn a_revision_of_100000_statements_runs_and_its_failing_statement_is_named() {
         );
     }
 }
+
+#[test]
+fn a_syntax_error_names_its_file_line_and_statement_and_is_recorded() {
+    for db in Db::all() {
+        let d = db.dialect();
+        let p = Project::new("");
+        p.rev(1, "r1", &[], &create("t0"), &drop("t0"));
+        let file = p.rev(
+            2,
+            "r2",
+            &["r1"],
+            "CREATE TABLE t1 (id INTEGER PRIMARY KEY);\n\nCREAT TABLE x (id INT);\n\nCREATE TABLE t2 (id INTEGER PRIMARY KEY);",
+            "DROP TABLE t2;\nDROP TABLE t1;",
+        );
+        let err = p.fails(&db, &["upgrade", "head"]);
+        assert!(
+            err.contains(&format!(
+                "error: upgrade r2 failed at {}:10 (statement 2 of 3)",
+                file.display()
+            )),
+            "{d}: {err}"
+        );
+        assert!(
+            err.contains("statement: CREAT TABLE x (id INT)"),
+            "{d}: {err}"
+        );
+        let code = match d {
+            "postgresql" => "42601",
+            "mysql" => "1064 (42000)",
+            _ => "database error 1:",
+        };
+        assert!(err.contains(code), "{d}: {err}");
+        assert!(!err.contains("starting a transaction"), "{d}: {err}");
+        assert_eq!(db.version_rows(), strings(&["r1"]), "{d}");
+        let recorded = db.column(
+            "SELECT error FROM aludel_history WHERE revision = 'r2' AND success IS NOT NULL",
+        );
+        assert!(
+            recorded.iter().any(|e| e.contains("CREAT")),
+            "{d}: the failure is recorded: {recorded:?}"
+        );
+        let out = p.run(&db, &["--format", "json", "upgrade", "head"]);
+        let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        assert!(
+            json["error"]["reason"]
+                .as_str()
+                .is_some_and(|r| r.contains(code)),
+            "{d}: {json}"
+        );
+    }
+}

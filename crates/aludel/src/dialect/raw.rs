@@ -99,12 +99,46 @@ where
         while let Some(result) = results.next().await {
             match result {
                 Ok(r) => counts.push(r.rows()),
-                Err(e) => return Err((counts.len(), DbError::from_sqlx(e, secret))),
+                Err(e) => {
+                    // A statement that completed cannot be the one that failed.
+                    let index = failed_statement(&e, &statements[start..end])
+                        .map(|j| start + j)
+                        .filter(|&k| k >= counts.len())
+                        .unwrap_or(counts.len());
+                    return Err((index, DbError::from_sqlx(e, secret)));
+                }
             }
         }
         start = end;
     }
     Ok(counts)
+}
+
+/// The statement of a multi-statement text (joined with [`SEPARATOR`]) that an error
+/// points into. PostgreSQL parses the whole text before running any of it, so a
+/// syntax error anywhere fails before the first statement's result: only the
+/// error's position (in characters, 1-based) says which statement it was.
+fn failed_statement(err: &sqlx::Error, statements: &[String]) -> Option<usize> {
+    let db = err.as_database_error()?;
+    let pg = db.try_downcast_ref::<sqlx::postgres::PgDatabaseError>()?;
+    let sqlx::postgres::PgErrorPosition::Original(position) = pg.position()? else {
+        return None;
+    };
+    statement_at(statements, position.checked_sub(1)?)
+}
+
+/// The statement holding character `offset` (0-based) of the statements joined with
+/// [`SEPARATOR`] (a separator counts with the statement before it).
+fn statement_at(statements: &[String], offset: usize) -> Option<usize> {
+    let separator = SEPARATOR.chars().count();
+    let mut end = 0;
+    for (j, statement) in statements.iter().enumerate() {
+        end += statement.chars().count() + separator;
+        if offset < end {
+            return Some(j);
+        }
+    }
+    None
 }
 
 /// Runs `begin` and `query` as one multi-statement text; returns the first column
@@ -167,4 +201,27 @@ where
                 .collect()
         })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::statement_at;
+
+    #[test]
+    fn a_character_offset_names_its_statement() {
+        let statements: Vec<String> = ["BEGIN", "CREATE TABLE é (a INT)", "CREAT TABLE x"]
+            .iter()
+            .map(|s| s.to_string())
+            .collect();
+        let joined = statements.join(super::SEPARATOR);
+        let at = |needle: &str| {
+            let bytes = joined.find(needle).unwrap();
+            joined[..bytes].chars().count()
+        };
+        assert_eq!(statement_at(&statements, 0), Some(0));
+        assert_eq!(statement_at(&statements, at("CREATE")), Some(1));
+        assert_eq!(statement_at(&statements, at("(a INT)")), Some(1));
+        assert_eq!(statement_at(&statements, at("CREAT ")), Some(2));
+        assert_eq!(statement_at(&statements, joined.chars().count() + 10), None);
+    }
 }
