@@ -260,6 +260,20 @@ pub async fn connect(
     }
 }
 
+/// The environment a database client started by a hook needs to reach the database
+/// aludel uses, without a password on its command line: the variables that
+/// dialect's clients read (`PGHOST`, `PGPORT`, `PGUSER`, `PGDATABASE`, `PGPASSWORD`;
+/// `MYSQL_HOST`, `MYSQL_TCP_PORT`, `MYSQL_UNIX_PORT`, `MYSQL_PWD`) and aludel's own
+/// `ALUDEL_DATABASE_HOST`, `ALUDEL_DATABASE_PORT`, `ALUDEL_DATABASE_USER`. Host, port
+/// and user are the ones aludel connects with, defaults included. Nothing for SQLite.
+pub(crate) fn client_env(url: &DatabaseUrl) -> Vec<(&'static str, String)> {
+    match url.dialect() {
+        Dialect::Postgres => postgres::client_env(url),
+        Dialect::MySql => mysql::client_env(url),
+        Dialect::Sqlite => Vec::new(),
+    }
+}
+
 /// A connection taken from an application's existing sqlx pool (it leaves the pool,
 /// which opens a replacement; close it when done).
 pub enum Pool<'a> {
