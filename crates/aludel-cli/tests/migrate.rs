@@ -88,6 +88,13 @@ fn current_reports_rows_and_checks_heads() {
         let p = Project::new("");
         branchy(&p);
         let d = db.dialect();
+        if let Db::Sqlite { path, .. } = &db {
+            // No file: an error, and still no file (see faults.rs).
+            let err = p.fails(&db, &["current"]);
+            assert!(err.contains("does not exist"), "{err}");
+            assert!(!path.exists());
+            std::fs::write(path, "").unwrap();
+        }
         // No version table yet: nothing, exit 0, and nothing created.
         assert_eq!(p.ok(&db, &["current"]), "", "{d}");
         assert!(!db.user_tables().contains(&"aludel_version".to_string()));

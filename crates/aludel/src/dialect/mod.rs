@@ -191,6 +191,13 @@ pub trait Connection: Send {
 
     fn lock_scope(&self) -> LockScope;
 
+    /// Whether the database does not exist yet and the first statement creates it
+    /// (a new SQLite file). Commands then check what they can before writing, so
+    /// that one that fails leaves nothing behind.
+    fn is_new(&self) -> bool {
+        false
+    }
+
     /// Takes the migration lock named `key`, waiting up to `timeout`. On time-out the
     /// error names the holder where the database can tell.
     async fn lock(&mut self, key: &str, timeout: Duration) -> Result<(), DbError>;
@@ -201,6 +208,17 @@ pub trait Connection: Send {
     async fn close(self: Box<Self>);
 }
 
+/// What a command will do with the database.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Access {
+    /// Only read (`current`, `history -i`): a missing SQLite file is an error, never
+    /// created.
+    Read,
+    /// Write (`upgrade`, `stamp`, ...): a missing SQLite file is created by the first
+    /// statement (not when connecting), and removed at close if nothing was written.
+    Write,
+}
+
 /// How to connect.
 #[derive(Debug, Clone)]
 pub struct ConnectOptions {
@@ -208,6 +226,7 @@ pub struct ConnectOptions {
     pub wait: Option<Duration>,
     /// How long to wait for the migration lock (also SQLite's busy timeout).
     pub lock_timeout: Duration,
+    pub access: Access,
 }
 
 impl Default for ConnectOptions {
@@ -215,6 +234,7 @@ impl Default for ConnectOptions {
         ConnectOptions {
             wait: None,
             lock_timeout: Duration::from_secs(60),
+            access: Access::Write,
         }
     }
 }

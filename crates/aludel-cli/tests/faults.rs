@@ -1,5 +1,6 @@
-//! Passwords under faults and bad input: hooks never see the password on a command
-//! line and never print it, and URLs that say too little are explained.
+//! Under faults and bad input: hooks never see the password on a command line and
+//! never print it; URLs that say too little are explained; a command that fails or
+//! only reads creates no SQLite file.
 
 mod support;
 
@@ -344,4 +345,282 @@ fn a_url_without_a_host_says_where_it_tried() {
         assert_eq!(out.status.code(), Some(1), "{url}");
         assert_eq!(String::from_utf8_lossy(&out.stderr), expected, "{url}");
     }
+}
+
+/// The files of `dir` but the configuration and the migrations folder.
+fn stray_files(dir: &std::path::Path) -> Vec<String> {
+    std::fs::read_dir(dir)
+        .unwrap()
+        .flatten()
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|n| !matches!(n.as_str(), "aludel.toml" | "hooks.toml" | "migrations"))
+        .collect()
+}
+
+fn run_in(p: &Project, args: &[&str]) -> Output {
+    std::process::Command::new(env!("CARGO_BIN_EXE_aludel"))
+        .current_dir(p.path())
+        .env_remove("DATABASE_URL")
+        .env_remove("ALUDEL_CONFIG")
+        .args(args)
+        .output()
+        .unwrap()
+}
+
+#[test]
+fn commands_that_only_read_never_create_a_sqlite_file() {
+    let p = Project::new("");
+    p.rev(1, "a", &[], &create("ta"), &drop("ta"));
+    let expected = format!(
+        "error: cannot connect to sqlite:///app.db: SQLite database file app.db does not exist\n  \
+         hint: a command that only reads does not create it; check the path in the URL \
+         (a relative path is relative to the working directory, {}), or create the database \
+         with 'aludel upgrade' or 'aludel ensure-version'\n",
+        p.path().display()
+    );
+    for args in [
+        &["current"][..],
+        &["current", "-v"],
+        &["current", "--check-heads"],
+        &["history", "-i"],
+        &["history", "-r", "current:"],
+        &["show", "current"],
+        &["edit", "current"],
+    ] {
+        let mut all = vec!["--url", "sqlite:///app.db"];
+        all.extend_from_slice(args);
+        let out = run_in(&p, &all);
+        assert_eq!(out.status.code(), Some(1), "{args:?}");
+        assert_eq!(String::from_utf8_lossy(&out.stderr), expected, "{args:?}");
+        assert_eq!(stray_files(p.path()), Vec::<String>::new(), "{args:?}");
+    }
+    // An absolute path: no word about the working directory.
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("app.db");
+    let out = run_in(
+        &p,
+        &["--url", &format!("sqlite:///{}", file.display()), "current"],
+    );
+    assert_eq!(
+        String::from_utf8_lossy(&out.stderr),
+        format!(
+            "error: cannot connect to sqlite:///{0}: SQLite database file {0} does not exist\n  \
+             hint: a command that only reads does not create it; check the path in the URL, \
+             or create the database with 'aludel upgrade' or 'aludel ensure-version'\n",
+            file.display()
+        )
+    );
+    assert!(!file.exists());
+}
+
+#[test]
+fn a_malformed_revision_file_leaves_no_sqlite_file() {
+    let p = Project::new("");
+    p.rev(1, "a", &[], &create("ta"), &drop("ta"));
+    std::fs::write(
+        p.path().join("migrations/versions/0002_b.sql"),
+        "-- Revision ID: b\n-- Revises: nowhere\n\n-- aludel:upgrade\nSELECT 1;\n-- aludel:upgrade\n",
+    )
+    .unwrap();
+    // Connecting overlaps loading the files: the race left a file in 10 of 50 runs.
+    for i in 0..50 {
+        for command in [&["upgrade", "head"][..], &["current"], &["stamp", "a"]] {
+            let mut args = vec!["--url", "sqlite:///app.db"];
+            args.extend_from_slice(command);
+            let out = run_in(&p, &args);
+            assert_eq!(out.status.code(), Some(1), "{command:?}");
+            assert_eq!(
+                stray_files(p.path()),
+                Vec::<String>::new(),
+                "run {i} of {command:?}: {}",
+                String::from_utf8_lossy(&out.stderr)
+            );
+        }
+    }
+}
+
+#[test]
+fn a_writing_command_that_fails_before_writing_leaves_no_sqlite_file() {
+    let p = Project::new("");
+    p.rev(1, "a", &[], &create("ta"), &drop("ta"));
+    std::fs::write(
+        p.path().join("hooks.toml"),
+        "[aludel]\nscript_location = \"migrations\"\n\n[hooks]\npre_upgrade = [\"exit 4\"]\n",
+    )
+    .unwrap();
+    let cases: [(&[&str], &str); 5] = [
+        (
+            &["upgrade", "nosuch"],
+            "error: Can't locate revision identified by 'nosuch'\n  reason: No such revision or branch 'nosuch'\n",
+        ),
+        (
+            &["stamp", "nosuch"],
+            "error: Can't locate revision identified by 'nosuch'\n  reason: No such revision or branch 'nosuch'\n",
+        ),
+        (
+            &["downgrade", "nosuch"],
+            "error: Can't locate revision identified by 'nosuch'\n  reason: No such revision or branch 'nosuch'\n",
+        ),
+        (
+            &["downgrade", "a"],
+            "error: Destination a is not a valid downgrade target from current head(s)\n",
+        ),
+        (
+            &["-c", "hooks.toml", "upgrade", "head"],
+            "error: pre_upgrade hook 'exit 4' failed (exit status: 4)\n  hint: nothing was upgraded; fix the hook or the tool it runs\n",
+        ),
+    ];
+    for (command, expected) in cases {
+        let mut args = vec!["--url", "sqlite:///app.db"];
+        args.extend_from_slice(command);
+        let out = run_in(&p, &args);
+        assert_eq!(out.status.code(), Some(1), "{command:?}");
+        // (The headline: the reason of a range error is the graph module's.)
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(stderr.starts_with(expected), "{command:?}: {stderr}");
+        assert_eq!(stray_files(p.path()), Vec::<String>::new(), "{command:?}");
+    }
+    // The README's SQLite backup recipe copes with the first upgrade.
+    std::fs::write(
+        p.path().join("hooks.toml"),
+        "[aludel]\nscript_location = \"migrations\"\n\n[hooks]\npre_upgrade = \
+         [\"test ! -e {database} || cp {database} {database}.{timestamp}.bak\"]\n",
+    )
+    .unwrap();
+    let out = run_in(
+        &p,
+        &[
+            "--url",
+            "sqlite:///app.db",
+            "-c",
+            "hooks.toml",
+            "upgrade",
+            "head",
+        ],
+    );
+    assert!(out.status.success(), "{}", all_output(&out));
+    assert_eq!(stray_files(p.path()), ["app.db"]);
+    p.rev(2, "b", &["a"], &create("tb"), &drop("tb"));
+    let out = run_in(
+        &p,
+        &[
+            "--url",
+            "sqlite:///app.db",
+            "-c",
+            "hooks.toml",
+            "upgrade",
+            "head",
+        ],
+    );
+    assert!(out.status.success(), "{}", all_output(&out));
+    let mut files = stray_files(p.path());
+    files.sort();
+    assert_eq!(files.len(), 2, "{files:?}");
+    assert!(
+        files[1].starts_with("app.db.20") && files[1].ends_with(".bak"),
+        "{files:?}"
+    );
+}
+
+#[test]
+fn an_empty_sqlite_path_is_refused_for_writing() {
+    let p = Project::new("");
+    p.rev(1, "a", &[], &create("ta"), &drop("ta"));
+    for url in ["sqlite://", "sqlite:///"] {
+        for command in [
+            &["upgrade", "head"][..],
+            &["downgrade", "base"],
+            &["stamp", "a"],
+            &["ensure-version"],
+        ] {
+            let mut args = vec!["--url", url];
+            args.extend_from_slice(command);
+            let out = run_in(&p, &args);
+            assert_eq!(out.status.code(), Some(1), "{url} {command:?}");
+            assert_eq!(
+                String::from_utf8_lossy(&out.stderr),
+                format!(
+                    "error: The database URL '{url}' names no SQLite file\n  \
+                     reason: an empty path is an in-memory database: every change would be lost when aludel exits\n  \
+                     hint: name a file: sqlite:///app.db (relative to the working directory) or \
+                     sqlite:////var/db/app.db (absolute); write sqlite::memory: if memory is really meant\n"
+                ),
+                "{url} {command:?}"
+            );
+        }
+        // Reading an empty in-memory database is harmless.
+        let out = run_in(&p, &["--url", url, "current"]);
+        assert!(out.status.success(), "{url}: {}", all_output(&out));
+    }
+    // Written out, memory is what was meant.
+    let out = run_in(&p, &["--url", "sqlite::memory:", "upgrade", "head"]);
+    assert!(out.status.success(), "{}", all_output(&out));
+    assert_eq!(stray_files(p.path()), Vec::<String>::new());
+}
+
+#[test]
+fn sqlite_lock_time_out_while_creating_the_tables_is_a_lock_time_out() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("busy.db");
+    let p = Project::new("");
+    std::fs::write(
+        p.path().join("aludel.toml"),
+        "[aludel]\nscript_location = \"migrations\"\nlock_timeout = \"300ms\"\n",
+    )
+    .unwrap();
+    p.rev(1, "a", &[], &create("ta"), &drop("ta"));
+    // Another writer holds the file for the whole run.
+    let (locked_tx, locked_rx) = std::sync::mpsc::channel();
+    let (done_tx, done_rx) = std::sync::mpsc::channel::<()>();
+    let path = file.clone();
+    let holder = std::thread::spawn(move || {
+        use sqlx::{ConnectOptions, Connection};
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .unwrap();
+        runtime.block_on(async move {
+            let mut conn = sqlx::sqlite::SqliteConnectOptions::new()
+                .filename(&path)
+                .create_if_missing(true)
+                .connect()
+                .await
+                .unwrap();
+            sqlx::raw_sql(
+                "CREATE TABLE other (id INTEGER); BEGIN IMMEDIATE; INSERT INTO other VALUES (1)",
+            )
+            .execute(&mut conn)
+            .await
+            .unwrap();
+            locked_tx.send(()).unwrap();
+            let _ = done_rx.recv();
+            sqlx::raw_sql("ROLLBACK").execute(&mut conn).await.unwrap();
+            conn.close().await.unwrap();
+        });
+    });
+    locked_rx.recv().unwrap();
+    let url = format!("sqlite:///{}", file.display());
+    for command in [
+        &["upgrade", "head"][..],
+        &["ensure-version"],
+        &["stamp", "a"],
+    ] {
+        let mut args = vec!["--url", &url];
+        args.extend_from_slice(command);
+        let out = run_in(&p, &args);
+        assert_eq!(out.status.code(), Some(1), "{command:?}");
+        assert_eq!(
+            String::from_utf8_lossy(&out.stderr),
+            format!(
+                "error: cannot take the migration lock: another process holds the migration lock \
+                 on '{}' (waited 300ms) (held by another connection writing to this SQLite file \
+                 (SQLite cannot say which))\n  hint: wait for it to finish, or raise lock_timeout \
+                 in aludel.toml\n",
+                file.display()
+            ),
+            "{command:?}"
+        );
+    }
+    done_tx.send(()).unwrap();
+    holder.join().unwrap();
 }
