@@ -6,7 +6,7 @@ use std::io::IsTerminal;
 
 use aludel::command::{self, MigrateOptions, OfflineOptions};
 use aludel::config::{Config, Dialect};
-use aludel::dialect::Connection;
+use aludel::dialect::{Access, Connection};
 use aludel::display::LineOptions;
 use aludel::error::{CommandError, Error, Result};
 use aludel::project::Project;
@@ -32,8 +32,10 @@ pub struct Database {
 }
 
 impl Database {
-    /// Starts connecting to `config`'s database in the background.
-    pub fn start(cli: &Cli, config: &Config) -> Result<Database> {
+    /// Starts connecting to `config`'s database in the background. Connecting
+    /// creates nothing (a new SQLite file is created by the first write), so a
+    /// project that fails to load leaves nothing behind.
+    pub fn start(cli: &Cli, config: &Config, access: Access) -> Result<Database> {
         // One worker thread makes the connection while this thread reads files.
         let runtime = tokio::runtime::Builder::new_multi_thread()
             .worker_threads(1)
@@ -43,7 +45,7 @@ impl Database {
         let config = config.clone();
         let wait = cli.wait;
         let connecting =
-            runtime.spawn(async move { command::connect_with_config(&config, wait).await });
+            runtime.spawn(async move { command::connect_with_config(&config, wait, access).await });
         Ok(Database {
             runtime: Some(runtime),
             connecting,
@@ -90,7 +92,7 @@ fn with_connection<T>(
 ) -> Result<T> {
     let db = match db {
         Some(db) => db,
-        None => Database::start(cli, &project.config)?,
+        None => Database::start(cli, &project.config, access(&cli.command))?,
     };
     db.with_connection(work)
 }
@@ -158,6 +160,18 @@ pub fn connects(command: &Command) -> bool {
         | Command::EnsureVersion { offline } => !offline.sql,
         Command::Current { .. } => true,
         _ => false,
+    }
+}
+
+/// What `command` does with the database: `current`, `history -i`, `show current`
+/// and `edit current` only read it.
+pub fn access(command: &Command) -> Access {
+    match command {
+        Command::Upgrade { .. }
+        | Command::Downgrade { .. }
+        | Command::Stamp { .. }
+        | Command::EnsureVersion { .. } => Access::Write,
+        _ => Access::Read,
     }
 }
 

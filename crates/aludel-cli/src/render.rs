@@ -291,7 +291,7 @@ pub fn run(cli: &Cli) -> Result<()> {
         | Command::EnsureVersion { .. } => {
             let config = load_config(cli)?;
             let db = if db::connects(&cli.command) {
-                Some(db::Database::start(cli, &config)?)
+                Some(db::Database::start(cli, &config, db::access(&cli.command))?)
             } else {
                 None
             };

@@ -88,6 +88,13 @@ fn current_reports_rows_and_checks_heads() {
         let p = Project::new("");
         branchy(&p);
         let d = db.dialect();
+        if let Db::Sqlite { path, .. } = &db {
+            // No file: an error, and still no file (see faults.rs).
+            let err = p.fails(&db, &["current"]);
+            assert!(err.contains("does not exist"), "{err}");
+            assert!(!path.exists());
+            std::fs::write(path, "").unwrap();
+        }
         // No version table yet: nothing, exit 0, and nothing created.
         assert_eq!(p.ok(&db, &["current"]), "", "{d}");
         assert!(!db.user_tables().contains(&"aludel_version".to_string()));
@@ -708,8 +715,14 @@ fn transaction_control_in_a_transactional_section_is_refused_before_anything_run
             err.contains("hint: remove it (aludel opens and commits the transaction), or mark the section '-- aludel:upgrade transaction=false' to run its statements one by one outside a transaction"),
             "{d}: {err}"
         );
-        assert!(db.user_tables().is_empty(), "{d}: nothing ran");
-        assert!(!db.has_table("aludel_version"), "{d}: nothing was created");
+        match &db {
+            // Not even the SQLite file is created.
+            Db::Sqlite { path, .. } => assert!(!path.exists(), "{d}: nothing was created"),
+            Db::Server(_) => {
+                assert!(db.user_tables().is_empty(), "{d}: nothing ran");
+                assert!(!db.has_table("aludel_version"), "{d}: nothing was created");
+            }
+        }
         // The offline script is refused the same way.
         let out = p.run(&db, &["upgrade", "head", "--sql"]);
         assert_eq!(out.status.code(), Some(1), "{d}");

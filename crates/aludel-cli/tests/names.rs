@@ -507,7 +507,11 @@ fn symbolic_and_over_long_ids_in_a_file_header_are_load_errors_naming_file_and_l
             p.path().join("migrations/versions/0002_long.sql").display()
         )
     );
-    assert!(!db.has_table("aludel_version"));
+    // Nothing was created, not even the SQLite file.
+    let Db::Sqlite { path, .. } = &db else {
+        unreachable!("a SQLite database")
+    };
+    assert!(!path.exists());
 }
 
 #[test]

@@ -10,31 +10,50 @@
 use std::time::Duration;
 
 use crate::config::{Config, Dialect};
-use crate::dialect::{connect as connect_db, sql_dialect, ConnectOptions, Connection};
+use crate::dialect::{connect as connect_db, sql_dialect, Access, ConnectOptions, Connection};
 use crate::error::{Catch, CommandError, Error, Result};
 use crate::project::Project;
 use crate::revision::{Plan, RevIdx, VersionChange};
 use crate::runtime::online::{self, db_error, ensure_tables, read_version_rows};
 use crate::runtime::{offline, prepare_steps, Events, Resume, RunOptions, RunReport, Tables};
 
-/// Connects to the project's database (`--url`, `DATABASE_URL` or `database_url`).
-/// `wait` retries while the server does not answer yet.
+/// Connects to the project's database (`--url`, `DATABASE_URL` or `database_url`)
+/// to write to it. `wait` retries while the server does not answer yet.
 pub async fn connect(project: &Project, wait: Option<Duration>) -> Result<Box<dyn Connection>> {
-    connect_with_config(&project.config, wait).await
+    connect_with_config(&project.config, wait, Access::Write).await
 }
 
 /// [`connect`] with only the configuration, so that connecting can start before
-/// the revision files are read (the CLI overlaps the two).
+/// the revision files are read (the CLI overlaps the two). With [`Access::Read`] a
+/// missing SQLite file is an error; with [`Access::Write`] it is created by the
+/// first write only, and a SQLite URL with an empty path (an in-memory database,
+/// whose changes would be lost at exit) is refused.
 pub async fn connect_with_config(
     config: &Config,
     wait: Option<Duration>,
+    access: Access,
 ) -> Result<Box<dyn Connection>> {
     let url = config.database_url()?;
+    if access == Access::Write && url.sqlite_path_is_empty() {
+        return Err(CommandError::new(format!(
+            "The database URL '{}' names no SQLite file",
+            url.masked()
+        ))
+        .with_reason(
+            "an empty path is an in-memory database: every change would be lost when aludel exits",
+        )
+        .with_hint(
+            "name a file: sqlite:///app.db (relative to the working directory) or \
+             sqlite:////var/db/app.db (absolute); write sqlite::memory: if memory is really meant",
+        )
+        .into());
+    }
     // A table name the database cannot use fails before connecting.
     Tables::for_config(config, sql_dialect(url.dialect()))?;
     let options = ConnectOptions {
         wait,
         lock_timeout: config.lock_timeout,
+        access,
     };
     connect_db(&url, &options)
         .await
@@ -199,6 +218,10 @@ async fn run_locked(
     events: &mut dyn Events,
     stamp: Option<Stamp>,
 ) -> Result<RunReport> {
+    if conn.is_new() {
+        // Nothing to create the database for if the plan fails.
+        planner(&[])?;
+    }
     let name = lock_name(project);
     conn.lock(&name, project.config.lock_timeout)
         .await

@@ -358,7 +358,7 @@ impl DatabaseUrl {
     /// For SQLite, `sqlite://` is followed by the path as sqlx reads it: a relative
     /// path stays relative (`sqlite://app.db`), an absolute one gives `sqlite:///abs`.
     pub fn connection_string(&self) -> String {
-        self.render(false)
+        self.render(Render::Full)
     }
 
     /// The URL with the password replaced by `***` (the same text as `Display`).
@@ -372,6 +372,19 @@ impl DatabaseUrl {
             Location::Sqlite { path: None, .. } => Some(SqliteTarget::Memory),
             Location::Sqlite { path: Some(p), .. } => Some(SqliteTarget::File(PathBuf::from(p))),
             Location::Server { .. } => None,
+        }
+    }
+
+    /// Whether a SQLite URL has an empty path (`sqlite://`, `sqlite:///`, `sqlite:`):
+    /// an in-memory database, as in SQLAlchemy, though rarely what was meant. An
+    /// explicit `:memory:` is not empty.
+    pub fn sqlite_path_is_empty(&self) -> bool {
+        match &self.location {
+            Location::Sqlite {
+                path: None,
+                written,
+            } => !written.split('?').next().unwrap_or("").contains(":memory:"),
+            _ => false,
         }
     }
 
@@ -409,9 +422,66 @@ impl DatabaseUrl {
         }
     }
 
-    /// Renders the URL: for humans (`masked`: the scheme as written, password as
-    /// `***`) or for sqlx.
-    fn render(&self, masked: bool) -> String {
+    /// The URL for a database client started by a hook (`{url}`): as
+    /// [`connection_string`](Self::connection_string) but without the password, which
+    /// a client reads from its own environment variable (`PGPASSWORD`, `MYSQL_PWD`)
+    /// instead of its command line. Secret query parameters are left out too.
+    pub fn without_password(&self) -> String {
+        self.render(Render::NoPassword)
+    }
+
+    /// The password a client needs: the one in the user information, else a
+    /// `password` query parameter (decoded). Never print it.
+    pub(crate) fn client_password(&self) -> Option<String> {
+        if let Some(p) = self.password() {
+            return Some(p.to_string());
+        }
+        self.query.as_deref().and_then(|q| {
+            q.split('&').find_map(|pair| {
+                let (k, v) = pair.split_once('=')?;
+                let key = percent_decode_str(k)
+                    .decode_utf8_lossy()
+                    .to_ascii_lowercase();
+                (key == "password").then(|| percent_decode_str(v).decode_utf8_lossy().into_owned())
+            })
+        })
+    }
+
+    /// Every form in which a secret of this URL (its password, secret query
+    /// parameters) could appear in a tool's output: as written, decoded and
+    /// percent-encoded. Longest first, for [`mask_secrets`].
+    pub(crate) fn secret_forms(&self) -> Vec<String> {
+        // Decoded secrets, and query values as written.
+        let mut secrets: Vec<String> = Vec::new();
+        let mut forms: Vec<String> = Vec::new();
+        if let Some(p) = self.password() {
+            secrets.push(p.to_string());
+        }
+        if let Some(q) = &self.query {
+            for pair in q.split('&') {
+                if let Some((k, v)) = pair.split_once('=') {
+                    if is_secret_param(k) {
+                        forms.push(v.to_string());
+                        secrets.push(percent_decode_str(v).decode_utf8_lossy().into_owned());
+                    }
+                }
+            }
+        }
+        for s in secrets {
+            forms.push(encode(&s, COMPONENT));
+            forms.push(encode(&s, percent_encoding::NON_ALPHANUMERIC));
+            forms.push(s);
+        }
+        forms.retain(|f| !f.is_empty());
+        forms.sort_by(|a, b| b.len().cmp(&a.len()).then_with(|| a.cmp(b)));
+        forms.dedup();
+        forms
+    }
+
+    /// Renders the URL: for humans (the scheme as written, password as `***`), for
+    /// sqlx, or for a client that reads the password elsewhere.
+    fn render(&self, mode: Render) -> String {
+        let masked = mode == Render::Masked;
         match &self.location {
             Location::Sqlite { path, written } => {
                 if masked {
@@ -422,8 +492,14 @@ impl DatabaseUrl {
                     Some(p) => format!("sqlite://{}", encode(p, SQLITE_PATH)),
                 };
                 if let Some(q) = &self.query {
-                    out.push('?');
-                    out.push_str(q);
+                    let q = match mode {
+                        Render::NoPassword => without_secret_params(q),
+                        _ => q.clone(),
+                    };
+                    if !q.is_empty() {
+                        out.push('?');
+                        out.push_str(&q);
+                    }
                 }
                 out
             }
@@ -441,6 +517,10 @@ impl DatabaseUrl {
                         Dialect::Postgres => "postgres",
                         _ => "mysql",
                     }
+                };
+                let password = match mode {
+                    Render::NoPassword => None,
+                    _ => password.as_ref(),
                 };
                 let mut out = format!("{scheme}://");
                 let mut extra_query: Vec<String> = Vec::new();
@@ -472,14 +552,18 @@ impl DatabaseUrl {
                 }
                 match host {
                     Some(h) => out.push_str(h),
-                    None if !masked && has_creds && self.dialect == Dialect::MySql => {
-                        out.push_str("localhost")
-                    }
+                    // sqlx's default, which it cannot take from an empty host.
+                    None if !masked && self.dialect == Dialect::MySql => out.push_str("localhost"),
                     None => {}
                 }
-                if let Some(p) = port {
-                    out.push(':');
-                    out.push_str(&p.to_string());
+                match port {
+                    // Nor a port without a host.
+                    Some(p) if creds_in_query => extra_query.push(format!("port={p}")),
+                    Some(p) => {
+                        out.push(':');
+                        out.push_str(&p.to_string());
+                    }
+                    None => {}
                 }
                 if let Some(db) = database {
                     out.push('/');
@@ -487,8 +571,13 @@ impl DatabaseUrl {
                 }
                 let mut query: Vec<String> = Vec::new();
                 if let Some(q) = &self.query {
-                    query.push(if masked { mask_query(q) } else { q.clone() });
+                    query.push(match mode {
+                        Render::Masked => mask_query(q),
+                        Render::Full => q.clone(),
+                        Render::NoPassword => without_secret_params(q),
+                    });
                 }
+                query.retain(|q| !q.is_empty());
                 query.extend(extra_query);
                 if !query.is_empty() {
                     if database.is_none() {
@@ -503,6 +592,27 @@ impl DatabaseUrl {
     }
 }
 
+/// How [`DatabaseUrl::render`] treats the password.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Render {
+    /// For humans: the scheme as written, secrets as `***`.
+    Masked,
+    /// For sqlx: everything.
+    Full,
+    /// For a client that reads the password from its environment: no secrets.
+    NoPassword,
+}
+
+/// Replaces every form of a secret (see [`DatabaseUrl::secret_forms`]) in `text`
+/// by `***`.
+pub(crate) fn mask_secrets(text: &str, forms: &[String]) -> String {
+    let mut out = text.to_string();
+    for form in forms.iter().filter(|f| !f.is_empty()) {
+        out = out.replace(form.as_str(), MASK);
+    }
+    out
+}
+
 impl std::str::FromStr for DatabaseUrl {
     type Err = UrlError;
     fn from_str(s: &str) -> Result<Self, Self::Err> {
@@ -512,14 +622,14 @@ impl std::str::FromStr for DatabaseUrl {
 
 impl fmt::Display for DatabaseUrl {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.render(true))
+        f.write_str(&self.render(Render::Masked))
     }
 }
 
 impl fmt::Debug for DatabaseUrl {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_tuple("DatabaseUrl")
-            .field(&self.render(true))
+            .field(&self.render(Render::Masked))
             .finish()
     }
 }
@@ -572,6 +682,19 @@ fn is_secret_param(key: &str) -> bool {
         .decode_utf8_lossy()
         .to_ascii_lowercase();
     key.contains("password") || matches!(key.as_str(), "pass" | "pwd" | "passwd" | "key")
+}
+
+/// The query without its secret parameters.
+fn without_secret_params(query: &str) -> String {
+    query
+        .split('&')
+        .filter(|pair| {
+            !pair
+                .split_once('=')
+                .is_some_and(|(k, _)| is_secret_param(k))
+        })
+        .collect::<Vec<_>>()
+        .join("&")
 }
 
 fn mask_query(query: &str) -> String {
@@ -802,10 +925,26 @@ mod tests {
         let u = parse("postgresql://u:pw@/mydb");
         assert_eq!(u.connection_string(), "postgres:///mydb?user=u&password=pw");
         assert_eq!(u.to_string(), "postgresql://u:***@/mydb");
+        let u = parse("postgresql://u:pw@:5433/mydb");
+        assert_eq!(
+            u.connection_string(),
+            "postgres:///mydb?user=u&password=pw&port=5433"
+        );
+        assert_eq!(u.without_password(), "postgres:///mydb?user=u&port=5433");
+        assert_eq!(u.to_string(), "postgresql://u:***@:5433/mydb");
         let u = parse("mysql://u:pw@/mydb");
         assert_eq!(u.connection_string(), "mysql://u:pw@localhost/mydb");
         let u = parse("mysql://h?ssl-mode=disabled");
         assert_eq!(u.connection_string(), "mysql://h/?ssl-mode=disabled");
+        assert_eq!(
+            parse("mysql://:3307/d").connection_string(),
+            "mysql://localhost:3307/d"
+        );
+        assert_eq!(
+            parse("mysql:///d").connection_string(),
+            "mysql://localhost/d"
+        );
+        assert_eq!(parse("mysql:///d").to_string(), "mysql:///d");
         assert_eq!(parse("postgresql://h:/d").port(), None);
     }
 
@@ -927,6 +1066,65 @@ mod tests {
         assert_eq!(Dialect::Postgres.to_string(), "postgresql");
         assert_eq!(Dialect::MySql.to_string(), "mysql");
         assert_eq!(Dialect::Sqlite.to_string(), "sqlite");
+    }
+
+    #[test]
+    fn without_password_keeps_everything_but_secrets() {
+        let cases = [
+            (
+                "postgresql+psycopg2://app:p%40ss@db:5432/prod?sslmode=require",
+                "postgres://app@db:5432/prod?sslmode=require",
+            ),
+            ("postgresql://u:pw@/mydb", "postgres:///mydb?user=u"),
+            (
+                "postgresql://u@h/d?password=hunter2&sslmode=require",
+                "postgres://u@h/d?sslmode=require",
+            ),
+            ("postgresql://u@h/d?password=hunter2", "postgres://u@h/d"),
+            (
+                "mysql://root:pw@127.0.0.1:3306/app",
+                "mysql://root@127.0.0.1:3306/app",
+            ),
+            ("mysql://u:pw@/mydb", "mysql://u@localhost/mydb"),
+            ("postgres://db", "postgres://db"),
+            ("sqlite:///app.db", "sqlite://app.db"),
+        ];
+        for (url, expected) in cases {
+            assert_eq!(parse(url).without_password(), expected, "{url}");
+        }
+    }
+
+    #[test]
+    fn client_password_and_secret_forms() {
+        let u = parse("postgresql://app:p%40ss w@db/prod");
+        assert_eq!(u.client_password().as_deref(), Some("p@ss w"));
+        assert_eq!(u.secret_forms(), ["p%40ss%20w", "p@ss w"]);
+        let u = parse("postgresql://u@h/d?password=a%2Fb&sslmode=require");
+        assert_eq!(u.client_password().as_deref(), Some("a/b"));
+        assert_eq!(u.secret_forms(), ["a%2Fb", "a/b"]);
+        assert_eq!(parse("postgresql://u@h/d").client_password(), None);
+        assert!(parse("postgresql://u@h/d").secret_forms().is_empty());
+        let text = "cp: cannot stat 'postgres://u:p%40ss%20w@db/prod': p@ss w";
+        assert_eq!(
+            mask_secrets(text, &parse("postgres://u:p%40ss w@db/prod").secret_forms()),
+            "cp: cannot stat 'postgres://u:***@db/prod': ***"
+        );
+    }
+
+    #[test]
+    fn empty_sqlite_paths_are_told_from_an_explicit_memory() {
+        for empty in ["sqlite://", "sqlite:///", "sqlite:", "sqlite://?mode=rwc"] {
+            assert!(parse(empty).sqlite_path_is_empty(), "{empty}");
+        }
+        for named in [
+            "sqlite::memory:",
+            "sqlite:///:memory:",
+            "sqlite://:memory:",
+            "sqlite:///app.db",
+            "postgres:///db",
+        ] {
+            assert!(!parse(named).sqlite_path_is_empty(), "{named}");
+        }
     }
 
     #[test]

@@ -220,6 +220,13 @@ pub trait Connection: Send {
 
     fn lock_scope(&self) -> LockScope;
 
+    /// Whether the database does not exist yet and the first statement creates it
+    /// (a new SQLite file). Commands then check what they can before writing, so
+    /// that one that fails leaves nothing behind.
+    fn is_new(&self) -> bool {
+        false
+    }
+
     /// Takes the migration lock named `key`, waiting up to `timeout`. On time-out the
     /// error names the holder where the database can tell.
     async fn lock(&mut self, key: &str, timeout: Duration) -> Result<(), DbError>;
@@ -230,6 +237,17 @@ pub trait Connection: Send {
     async fn close(self: Box<Self>);
 }
 
+/// What a command will do with the database.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Access {
+    /// Only read (`current`, `history -i`): a missing SQLite file is an error, never
+    /// created.
+    Read,
+    /// Write (`upgrade`, `stamp`, ...): a missing SQLite file is created by the first
+    /// statement (not when connecting), and removed at close if nothing was written.
+    Write,
+}
+
 /// How to connect.
 #[derive(Debug, Clone)]
 pub struct ConnectOptions {
@@ -237,6 +255,7 @@ pub struct ConnectOptions {
     pub wait: Option<Duration>,
     /// How long to wait for the migration lock (also SQLite's busy timeout).
     pub lock_timeout: Duration,
+    pub access: Access,
 }
 
 impl Default for ConnectOptions {
@@ -244,6 +263,7 @@ impl Default for ConnectOptions {
         ConnectOptions {
             wait: None,
             lock_timeout: Duration::from_secs(60),
+            access: Access::Write,
         }
     }
 }
@@ -286,6 +306,20 @@ pub async fn connect(
             },
             Err(e) => return Err(e),
         }
+    }
+}
+
+/// The environment a database client started by a hook needs to reach the database
+/// aludel uses, without a password on its command line: the variables that
+/// dialect's clients read (`PGHOST`, `PGPORT`, `PGUSER`, `PGDATABASE`, `PGPASSWORD`;
+/// `MYSQL_HOST`, `MYSQL_TCP_PORT`, `MYSQL_UNIX_PORT`, `MYSQL_PWD`) and aludel's own
+/// `ALUDEL_DATABASE_HOST`, `ALUDEL_DATABASE_PORT`, `ALUDEL_DATABASE_USER`. Host, port
+/// and user are the ones aludel connects with, defaults included. Nothing for SQLite.
+pub(crate) fn client_env(url: &DatabaseUrl) -> Vec<(&'static str, String)> {
+    match url.dialect() {
+        Dialect::Postgres => postgres::client_env(url),
+        Dialect::MySql => mysql::client_env(url),
+        Dialect::Sqlite => Vec::new(),
     }
 }
 

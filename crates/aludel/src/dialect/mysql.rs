@@ -12,8 +12,8 @@ use sqlx::{ConnectOptions as _, Connection as _};
 use super::keywords;
 use super::tables::{quote_if_needed, HistoryTypes};
 use super::{
-    raw, ConnectOptions, Connection, DbError, LockScope, NameLimit, SessionInfo, SqlDialect,
-    TableRef,
+    raw, ConnectOptions, Connection, DbError, DbErrorKind, LockScope, NameLimit, SessionInfo,
+    SqlDialect, TableRef,
 };
 use crate::config::{DatabaseUrl, Dialect};
 
@@ -68,11 +68,55 @@ pub(crate) async fn connect(
         .pipes_as_concat(false)
         .timezone(None)
         .disable_statement_logging();
-    let conn = options
-        .connect()
-        .await
-        .map_err(|e| DbError::from_sqlx(e, secret.as_deref()).at_connect())?;
+    let conn = options.connect().await.map_err(|e| {
+        let mut err = DbError::from_sqlx(e, secret.as_deref()).at_connect();
+        if err.kind == DbErrorKind::Unreachable && (url.host().is_none() || url.port().is_none()) {
+            // The URL does not say where: say where the defaults led.
+            err.message = format!("{} (tried {})", err.message, target(&options));
+        }
+        err
+    })?;
     Ok(MySqlConn { conn, secret })
+}
+
+/// Where sqlx connects for these options: a Unix socket path, or `host:port`.
+fn target(options: &MySqlConnectOptions) -> String {
+    match options.get_socket() {
+        Some(path) => format!("the Unix socket {}", path.display()),
+        None if options.get_host().contains(':') && !options.get_host().starts_with('[') => {
+            format!("[{}]:{}", options.get_host(), options.get_port())
+        }
+        None => format!("{}:{}", options.get_host(), options.get_port()),
+    }
+}
+
+/// See [`super::client_env`]: the variables the `mariadb`/`mysql` clients read. They
+/// read no variable for the user name (and `mariadb-dump` none for the host): hooks
+/// pass `-h {host} -P {port} -u {user}`.
+pub(crate) fn client_env(url: &DatabaseUrl) -> Vec<(&'static str, String)> {
+    let Ok(options) = MySqlConnectOptions::from_str(&url.connection_string()) else {
+        return Vec::new();
+    };
+    let host = options
+        .get_host()
+        .trim_start_matches('[')
+        .trim_end_matches(']')
+        .to_string();
+    let port = options.get_port().to_string();
+    let mut env = vec![
+        ("MYSQL_HOST", host.clone()),
+        ("MYSQL_TCP_PORT", port.clone()),
+        ("ALUDEL_DATABASE_HOST", host),
+        ("ALUDEL_DATABASE_PORT", port),
+        ("ALUDEL_DATABASE_USER", options.get_username().to_string()),
+    ];
+    if let Some(socket) = options.get_socket() {
+        env.push(("MYSQL_UNIX_PORT", socket.display().to_string()));
+    }
+    if let Some(password) = url.client_password() {
+        env.push(("MYSQL_PWD", password));
+    }
+    env
 }
 
 /// Takes a connection out of an application's pool (the pool opens a replacement).

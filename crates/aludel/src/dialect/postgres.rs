@@ -74,6 +74,10 @@ pub(crate) async fn connect(
         if err.code.as_deref() == Some("57P03") {
             err.kind = DbErrorKind::Unreachable;
         }
+        if err.kind == DbErrorKind::Unreachable && (url.host().is_none() || url.port().is_none()) {
+            // The URL does not say where: say where the defaults led.
+            err.message = format!("{} (tried {})", err.message, target(&options));
+        }
         err
     })?;
     Ok(PgConn {
@@ -82,6 +86,51 @@ pub(crate) async fn connect(
         secret,
         lock_conn: None,
     })
+}
+
+/// Where sqlx connects for these options: a Unix socket path, or `host:port`.
+fn target(options: &PgConnectOptions) -> String {
+    let port = options.get_port();
+    match options.get_socket() {
+        Some(dir) => format!("the Unix socket {}/.s.PGSQL.{port}", dir.display()),
+        None if options.get_host().starts_with('/') => {
+            format!("the Unix socket {}/.s.PGSQL.{port}", options.get_host())
+        }
+        None if options.get_host().contains(':') => format!("[{}]:{port}", options.get_host()),
+        None => format!("{}:{port}", options.get_host()),
+    }
+}
+
+/// See [`super::client_env`]: libpq's variables, for `pg_dump`, `psql`...
+pub(crate) fn client_env(url: &DatabaseUrl) -> Vec<(&'static str, String)> {
+    let Ok(options) = PgConnectOptions::from_str(&url.connection_string()) else {
+        return Vec::new();
+    };
+    let host = match options.get_socket() {
+        Some(dir) => dir.display().to_string(),
+        None => options
+            .get_host()
+            .trim_start_matches('[')
+            .trim_end_matches(']')
+            .to_string(),
+    };
+    let port = options.get_port().to_string();
+    let user = options.get_username().to_string();
+    let mut env = vec![
+        ("PGHOST", host.clone()),
+        ("PGPORT", port.clone()),
+        ("PGUSER", user.clone()),
+        ("ALUDEL_DATABASE_HOST", host),
+        ("ALUDEL_DATABASE_PORT", port),
+        ("ALUDEL_DATABASE_USER", user),
+    ];
+    if let Some(db) = options.get_database() {
+        env.push(("PGDATABASE", db.to_string()));
+    }
+    if let Some(password) = url.client_password() {
+        env.push(("PGPASSWORD", password));
+    }
+    env
 }
 
 /// Takes a connection out of an application's pool (the pool opens a replacement);

@@ -3,6 +3,7 @@
 //! for with SQLite's busy timeout. Foreign keys stay off, as in the sqlite3 client and
 //! Alembic (sqlx would turn them on).
 
+use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use async_trait::async_trait;
@@ -12,8 +13,8 @@ use sqlx::{ConnectOptions as _, Connection as _};
 use super::keywords;
 use super::tables::{quote_if_needed, HistoryTypes};
 use super::{
-    raw, BeginError, ConnectOptions, Connection, DbError, LockScope, SessionInfo, SqlDialect,
-    TableRef,
+    raw, Access, BeginError, ConnectOptions, Connection, DbError, DbErrorKind, LockScope,
+    SessionInfo, SqlDialect, TableRef,
 };
 use crate::config::{DatabaseUrl, Dialect, SqliteTarget};
 
@@ -59,9 +60,15 @@ impl SqlDialect for SqliteSql {
 }
 
 pub(crate) struct SqliteConn {
-    conn: SqliteConnection,
+    /// `None` until the first statement when the file did not exist: it is created
+    /// then, so that a command that fails before writing leaves no file behind.
+    conn: Option<SqliteConnection>,
+    /// How to open (and create) the file, for a connection not opened yet.
+    options: SqliteConnectOptions,
     lock_timeout: Duration,
     file: String,
+    /// This connection created the file (removed again at close if still empty).
+    created: Option<PathBuf>,
 }
 
 /// SQLITE_BUSY and its extended codes.
@@ -72,6 +79,9 @@ fn is_busy(e: &DbError) -> bool {
         .is_some_and(|c| c & 0xff == 5)
 }
 
+/// Opens the database a SQLite URL names. A missing file is an error for
+/// [`Access::Read`]; for [`Access::Write`] it is created by the first statement, not
+/// now.
 pub(crate) async fn connect(
     url: &DatabaseUrl,
     options: &ConnectOptions,
@@ -81,22 +91,65 @@ pub(crate) async fn connect(
         .busy_timeout(options.lock_timeout)
         .disable_statement_logging();
     let (opts, file) = match url.sqlite_target() {
-        Some(SqliteTarget::File(path)) => (
-            base.filename(&path).create_if_missing(true),
-            path.display().to_string(),
-        ),
+        Some(SqliteTarget::File(path)) => {
+            let file = path.display().to_string();
+            if !path.exists() {
+                if options.access == Access::Read {
+                    return Err(missing_file(&path));
+                }
+                return Ok(SqliteConn {
+                    conn: None,
+                    options: base.filename(&path).create_if_missing(true),
+                    lock_timeout: options.lock_timeout,
+                    file,
+                    created: None,
+                });
+            }
+            // Without create: a file removed meanwhile is not created again.
+            (base.filename(&path), file)
+        }
         _ => (base.in_memory(true), ":memory:".to_string()),
     };
-    let conn = opts.connect().await.map_err(|e| {
+    let conn = open(&opts, &file).await?;
+    Ok(SqliteConn {
+        conn: Some(conn),
+        options: opts,
+        lock_timeout: options.lock_timeout,
+        file,
+        created: None,
+    })
+}
+
+async fn open(options: &SqliteConnectOptions, file: &str) -> Result<SqliteConnection, DbError> {
+    options.connect().await.map_err(|e| {
         let mut err = DbError::from_sqlx(e, None).at_connect();
         err.message = format!("cannot open SQLite database {file}: {}", err.message);
         err
-    })?;
-    Ok(SqliteConn {
-        conn,
-        lock_timeout: options.lock_timeout,
-        file,
     })
+}
+
+/// A command that only reads found no database file.
+fn missing_file(path: &Path) -> DbError {
+    let mut err = DbError::new(
+        DbErrorKind::Rejected,
+        format!("SQLite database file {} does not exist", path.display()),
+    );
+    let place = if path.is_relative() {
+        match std::env::current_dir() {
+            Ok(dir) => format!(
+                " (a relative path is relative to the working directory, {})",
+                dir.display()
+            ),
+            Err(_) => " (a relative path is relative to the working directory)".to_string(),
+        }
+    } else {
+        String::new()
+    };
+    err.hint = Some(format!(
+        "a command that only reads does not create it; check the path in the URL{place}, \
+         or create the database with 'aludel upgrade' or 'aludel ensure-version'"
+    ));
+    err
 }
 
 /// Takes a connection out of an application's pool (the pool opens a replacement).
@@ -112,9 +165,11 @@ pub(crate) async fn from_pool(
         .map_err(|e| DbError::from_sqlx(e, None).at_connect())?
         .detach();
     Ok(SqliteConn {
-        conn,
+        conn: Some(conn),
+        options: (*options).clone(),
         lock_timeout,
         file,
+        created: None,
     })
 }
 
@@ -132,6 +187,26 @@ const BATCH: raw::BatchLimits = raw::BatchLimits {
 const BEGIN: &str = "BEGIN IMMEDIATE";
 
 impl SqliteConn {
+    /// The open connection; opens (and creates) the file on first use.
+    async fn conn(&mut self) -> Result<&mut SqliteConnection, DbError> {
+        if self.conn.is_none() {
+            let path = self.options.get_filename().to_path_buf();
+            let existed = path.exists();
+            let conn = open(&self.options, &self.file).await?;
+            if !existed {
+                self.created = Some(path);
+            }
+            self.conn = Some(conn);
+        }
+        match self.conn.as_mut() {
+            Some(conn) => Ok(conn),
+            None => Err(DbError::new(
+                DbErrorKind::Other,
+                format!("the SQLite database {} is not open", self.file),
+            )),
+        }
+    }
+
     /// A failed `BEGIN IMMEDIATE`: busy means another writer held the file for the
     /// whole lock timeout.
     fn begin_failed(&self, e: DbError) -> DbError {
@@ -150,6 +225,14 @@ impl SqliteConn {
     }
 }
 
+/// Whether nothing was ever committed to the database file at `path`: no schema
+/// object, and not a byte in the file.
+async fn nothing_committed(conn: &mut SqliteConnection, path: &Path) -> bool {
+    let objects = raw::query_rows::<Sqlite>(conn, "SELECT count(*) FROM sqlite_master", None).await;
+    let empty = matches!(objects.as_deref(), Ok([row]) if row.first().cloned().flatten().as_deref() == Some("0"));
+    empty && std::fs::metadata(path).is_ok_and(|m| m.len() == 0)
+}
+
 #[async_trait]
 impl Connection for SqliteConn {
     fn sql(&self) -> &'static dyn SqlDialect {
@@ -157,18 +240,27 @@ impl Connection for SqliteConn {
     }
 
     async fn execute(&mut self, sql: &str) -> Result<u64, DbError> {
-        raw::execute::<Sqlite>(&mut self.conn, sql, None).await
+        raw::execute::<Sqlite>(self.conn().await?, sql, None).await
     }
 
     async fn execute_batch(&mut self, statements: &[String]) -> Result<Vec<u64>, (usize, DbError)> {
-        raw::execute_batch::<Sqlite>(&mut self.conn, statements, BATCH, None).await
+        let conn = self.conn().await.map_err(|e| (0, e))?;
+        raw::execute_batch::<Sqlite>(conn, statements, BATCH, None).await
     }
 
     async fn query_rows(&mut self, sql: &str) -> Result<Vec<Vec<Option<String>>>, DbError> {
-        raw::query_rows::<Sqlite>(&mut self.conn, sql, None).await
+        raw::query_rows::<Sqlite>(self.conn().await?, sql, None).await
+    }
+
+    fn is_new(&self) -> bool {
+        self.conn.is_none()
     }
 
     async fn table_exists(&mut self, table: &TableRef) -> Result<bool, DbError> {
+        if self.conn.is_none() {
+            // No file yet: no table; reading must not create it.
+            return Ok(false);
+        }
         let master = match &table.schema {
             Some(s) => format!("{}.sqlite_master", SqliteSql.quote_ident(s)),
             None => "sqlite_master".to_string(),
@@ -200,7 +292,8 @@ impl Connection for SqliteConn {
     }
 
     async fn begin(&mut self) -> Result<(), DbError> {
-        match self.execute(BEGIN).await {
+        let result = raw::execute::<Sqlite>(self.conn().await?, BEGIN, None).await;
+        match result {
             Ok(_) => Ok(()),
             Err(e) => Err(self.begin_failed(e)),
         }
@@ -209,7 +302,8 @@ impl Connection for SqliteConn {
     /// One round trip to SQLite's worker thread instead of two: a migration of
     /// 1,000 steps spends more time handing work between threads than in SQLite.
     async fn begin_and_query(&mut self, query: &str) -> Result<Vec<Option<String>>, BeginError> {
-        match raw::begin_and_query_column::<Sqlite>(&mut self.conn, BEGIN, query).await {
+        let conn = self.conn().await.map_err(BeginError::Begin)?;
+        match raw::begin_and_query_column::<Sqlite>(conn, BEGIN, query).await {
             Ok(column) => Ok(column),
             Err(BeginError::Begin(e)) => Err(BeginError::Begin(self.begin_failed(e))),
             Err(BeginError::Query(e)) => {
@@ -236,7 +330,25 @@ impl Connection for SqliteConn {
         })
     }
 
+    /// Closes; a file this connection created and nobody wrote to (a command that
+    /// failed before writing) is removed again, with its journal files.
     async fn close(self: Box<Self>) {
-        let _ = self.conn.close().await;
+        let SqliteConn { conn, created, .. } = *self;
+        let Some(mut conn) = conn else {
+            return;
+        };
+        let remove = match &created {
+            Some(path) => nothing_committed(&mut conn, path).await,
+            None => false,
+        };
+        let _ = conn.close().await;
+        if let (true, Some(path)) = (remove, created) {
+            let _ = std::fs::remove_file(&path);
+            for suffix in ["-journal", "-wal", "-shm"] {
+                let mut side = path.clone().into_os_string();
+                side.push(suffix);
+                let _ = std::fs::remove_file(side);
+            }
+        }
     }
 }

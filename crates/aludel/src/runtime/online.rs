@@ -160,7 +160,14 @@ pub async fn clear_partial_steps(
 /// table was created.
 pub async fn ensure_tables(conn: &mut dyn Connection, tables: &Tables) -> Result<bool> {
     let context = "creating aludel's tables";
-    conn.begin().await.map_err(db_error(context))?;
+    conn.begin().await.map_err(|e| {
+        // Where the lock is each transaction's (SQLite), this is the lock wait.
+        if e.kind == crate::dialect::DbErrorKind::LockTimeout {
+            db_error("cannot take the migration lock")(e)
+        } else {
+            db_error(context)(e)
+        }
+    })?;
     let result = create_missing(conn, tables).await;
     match result {
         Ok(created) => {
