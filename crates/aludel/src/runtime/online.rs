@@ -62,22 +62,10 @@ pub async fn read_history(
     tables: &Tables,
     revision: Option<&str>,
 ) -> Result<Vec<HistoryRow>> {
-    let context = || format!("reading the history table {}", tables.history.name);
-    // No columns: no table. A table of an older aludel lacks the newer columns
-    // (read as NULL: a read-only command never alters it).
-    let columns = conn
-        .column_names(&tables.history)
-        .await
-        .map_err(db_error(context()))?;
-    if columns.is_empty() {
-        return Ok(Vec::new());
-    }
-    let sql = select_history(conn.sql(), &tables.history, revision, &columns);
-    let rows = conn.query_rows(&sql).await.map_err(db_error(context()))?;
-    Ok(rows
-        .iter()
-        .filter_map(|r| HistoryRow::from_text(r))
-        .collect())
+    query_history(conn, tables, |sql, columns| {
+        select_history(sql, &tables.history, revision, columns)
+    })
+    .await
 }
 
 /// The history rows of steps that did not succeed and are the newest row of their
@@ -88,6 +76,24 @@ pub async fn read_unfinished(
     conn: &mut dyn Connection,
     tables: &Tables,
 ) -> Result<Vec<HistoryRow>> {
+    let rows = query_history(conn, tables, |sql, columns| {
+        select_unfinished(sql, &tables.history, columns)
+    })
+    .await?;
+    Ok(rows
+        .into_iter()
+        .filter(|r| r.statements_done > 0 || r.statement_started.is_some())
+        .collect())
+}
+
+/// Runs the history query that `select` writes for the table's columns. No columns:
+/// no table, no rows. A table of an older aludel lacks the newer columns (read as
+/// NULL: a read-only command never alters it).
+async fn query_history(
+    conn: &mut dyn Connection,
+    tables: &Tables,
+    select: impl FnOnce(&dyn SqlDialect, &[String]) -> String,
+) -> Result<Vec<HistoryRow>> {
     let context = || format!("reading the history table {}", tables.history.name);
     let columns = conn
         .column_names(&tables.history)
@@ -96,12 +102,11 @@ pub async fn read_unfinished(
     if columns.is_empty() {
         return Ok(Vec::new());
     }
-    let sql = select_unfinished(conn.sql(), &tables.history, &columns);
+    let sql = select(conn.sql(), &columns);
     let rows = conn.query_rows(&sql).await.map_err(db_error(context()))?;
     Ok(rows
         .iter()
         .filter_map(|r| HistoryRow::from_text(r))
-        .filter(|r| r.statements_done > 0 || r.statement_started.is_some())
         .collect())
 }
 
