@@ -149,3 +149,37 @@ fn cycles_name_their_files() {
     duplicate_loop.rev(2, "dup1", &["dup1"], &create("tb"), &drop("tb"));
     insta::assert_snapshot!("duplicate_and_self_loop", run(&duplicate_loop, &["heads"]));
 }
+
+/// `downgrade -1` at a merge point and `upgrade +1` at a branch point say where
+/// the walk forks and what to type instead; what they suggest then works.
+#[test]
+fn ambiguous_walks_name_the_fork_and_the_way_out() {
+    let p = Project::new("");
+    p.rev(1, "a1", &[], &create("ta"), &drop("ta"));
+    p.rev(2, "b2", &["a1"], &create("tb"), &drop("tb"));
+    p.rev_full(3, "c3", &["b2"], &["feat"], &[], &create("tc"), &drop("tc"));
+    p.rev(4, "d4", &["b2"], &create("td"), &drop("td"));
+    p.rev(5, "m5", &["c3", "d4"], &create("tm"), &drop("tm"));
+    let db = Db::sqlite();
+    p.ok(&db, &["upgrade", "head"]);
+    assert_eq!(
+        p.fails(&db, &["downgrade", "-1"]),
+        "error: Ambiguous walk\n  \
+         reason: m5 is a merge point: one step down from it leads to c3 or d4\n  \
+         hint: name the revision to go to instead of a relative step, e.g. 'c3' or 'd4'\n"
+    );
+    assert_eq!(db.version_rows(), ["m5"], "nothing ran");
+    p.ok(&db, &["downgrade", "c3"]);
+    assert_eq!(db.version_rows(), ["c3", "d4"]);
+
+    p.ok(&db, &["downgrade", "b2"]);
+    assert_eq!(
+        p.fails(&db, &["upgrade", "+1"]),
+        "error: Ambiguous walk\n  \
+         reason: b2 is a branch point: one step up from it leads to c3 or d4\n  \
+         hint: name the revision to go to instead of a relative step, e.g. 'c3' or 'd4', \
+         or step along one branch: 'feat@+1'\n"
+    );
+    p.ok(&db, &["upgrade", "feat@+1"]);
+    assert_eq!(db.version_rows(), ["c3"]);
+}

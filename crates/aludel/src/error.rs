@@ -12,7 +12,7 @@ use std::path::PathBuf;
 use crate::config::ConfigError;
 use crate::dialect::DbError;
 use crate::init::InitError;
-use crate::revision::{RevisionError, StepKind};
+use crate::revision::{RevisionError, StepKind, WalkWay};
 use crate::script::ScriptError;
 
 pub type Result<T, E = Error> = std::result::Result<T, E>;
@@ -352,9 +352,72 @@ impl Catch<'_> {
                     command.with_reason(reason.join("\n"))
                 }
             }
+            RevisionError::AmbiguousWalk {
+                from,
+                up,
+                ways,
+                relative,
+                ..
+            } => CommandError::new(precise)
+                .with_reason(ambiguous_walk_reason(from.as_deref(), *up, ways))
+                .with_hint(ambiguous_walk_hint(relative.as_deref(), ways)),
             RevisionError::Other(_) => CommandError::new(precise),
         };
         Error::Command(command)
+    }
+}
+
+/// Where an ambiguous walk stood and where it could go.
+fn ambiguous_walk_reason(from: Option<&str>, up: bool, ways: &[WalkWay]) -> String {
+    let list = or_list(ways.iter().map(|w| w.revision.as_str()));
+    match (from, up) {
+        (Some(from), true) => {
+            format!("{from} is a branch point: one step up from it leads to {list}")
+        }
+        (Some(from), false) => {
+            format!("{from} is a merge point: one step down from it leads to {list}")
+        }
+        (None, true) => format!("the walk starts below {} roots: {list}", ways.len()),
+        (None, false) => format!("the walk starts above {} heads: {list}", ways.len()),
+    }
+}
+
+/// What to type instead of an ambiguous relative step: a revision id, or the
+/// same step along one labelled branch (when the label narrows the walk).
+fn ambiguous_walk_hint(relative: Option<&str>, ways: &[WalkWay]) -> String {
+    let ids = or_list(ways.iter().map(|w| format!("'{}'", w.revision)));
+    let mut hint = format!("name the revision to go to instead of a relative step, e.g. {ids}");
+    // A label narrows the walk when it is on some of the ways but not on all.
+    let mut telling: Vec<&str> = Vec::new();
+    for way in ways {
+        for label in &way.labels {
+            let on_all = ways.iter().all(|w| w.labels.contains(label));
+            if !on_all && !telling.contains(&label.as_str()) {
+                telling.push(label);
+            }
+        }
+    }
+    if let (Some(relative), false) = (relative, telling.is_empty()) {
+        let forms = or_list(telling.iter().map(|l| format!("'{l}@{relative}'")));
+        hint.push_str(&format!(", or step along one branch: {forms}"));
+    }
+    hint
+}
+
+/// `a`, `a or b`, `a, b or c`.
+fn or_list<S: AsRef<str>>(items: impl Iterator<Item = S>) -> String {
+    let items: Vec<S> = items.collect();
+    match items.split_last() {
+        None => String::new(),
+        Some((last, [])) => last.as_ref().to_string(),
+        Some((last, rest)) => format!(
+            "{} or {}",
+            rest.iter()
+                .map(AsRef::as_ref)
+                .collect::<Vec<_>>()
+                .join(", "),
+            last.as_ref()
+        ),
     }
 }
 

@@ -37,6 +37,14 @@ pub struct CycleOrigin {
     pub targets: Vec<String>,
 }
 
+/// One revision an ambiguous walk could step to, with the branch labels it carries
+/// (its own and inherited ones), which can narrow a walk to one branch.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct WalkWay {
+    pub revision: String,
+    pub labels: Vec<String>,
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Error)]
 pub enum RevisionError {
     /// `lower` is not below `upper`. `lower` may be a free text such as
@@ -95,7 +103,23 @@ pub enum RevisionError {
         line: Option<usize>,
     },
 
-    /// Any other graph error, with Alembic's text ("Ambiguous walk", "Walked too far", ...).
+    /// A relative step (`-1`, `+2`, `rev-1`, …) met a fork: going down, a merge
+    /// point (or several heads); going up, a branch point (or several roots).
+    /// `from` is where the walk stood (`None`: below the roots going up, above the
+    /// heads going down); `ways` are the revisions it could step to; `steps` is the
+    /// number of steps asked for; `relative` is the identifier that asked for
+    /// them without a branch label (`+2`, `a1+2`), where one would narrow the walk.
+    /// The text is Alembic's.
+    #[error("Ambiguous walk")]
+    AmbiguousWalk {
+        from: Option<String>,
+        up: bool,
+        steps: i64,
+        ways: Vec<WalkWay>,
+        relative: Option<String>,
+    },
+
+    /// Any other graph error, with Alembic's text ("Walked too far", ...).
     #[error("{0}")]
     Other(String),
 }
@@ -110,6 +134,15 @@ impl RevisionError {
             message: message.into(),
             argument: argument.into(),
         }
+    }
+
+    /// Names the unlabelled relative identifier (`+2`, `a1+2`) whose walk this
+    /// error ended, so that the error can suggest its labelled forms.
+    pub(crate) fn in_unlabelled_relative(mut self, identifier: String) -> Self {
+        if let RevisionError::AmbiguousWalk { relative, .. } = &mut self {
+            *relative = Some(identifier);
+        }
+        self
     }
 
     pub(crate) fn relative_too_short(relative: &str, steps: u64) -> Self {

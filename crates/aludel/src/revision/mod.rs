@@ -12,7 +12,7 @@ mod plan;
 mod resolve;
 mod version_rows;
 
-pub use error::{CycleKind, CycleOrigin, RevisionError};
+pub use error::{CycleKind, CycleOrigin, RevisionError, WalkWay};
 pub use map::{Edges, HeaderLines, RevIdx, Revision, RevisionMap, RevisionSpec};
 pub use plan::{Plan, PlannedStep, StepKind};
 pub use resolve::{parse_relative, Node, Relative, RevArg};

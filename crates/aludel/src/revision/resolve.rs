@@ -7,7 +7,7 @@
 //! Places where Alembic crashes with a traceback (§10 #18) return a clean
 //! [`RevisionError`] instead. Pure: no I/O.
 
-use super::error::RevisionError;
+use super::error::{RevisionError, WalkWay};
 use super::map::{Edges, RevIdx, RevisionMap};
 
 /// A point of the graph a walk can stand on.
@@ -67,6 +67,18 @@ pub struct Relative<'a> {
     /// The signed number as written, e.g. `+2` or `-1`.
     pub relative: &'a str,
     pub steps: i64,
+}
+
+impl Relative<'_> {
+    /// Tells an ambiguous-walk error which identifier asked for the walk, when it
+    /// has no branch label (a label would narrow the walk, so the error can
+    /// suggest one).
+    fn unlabelled(&self, err: RevisionError) -> RevisionError {
+        if self.branch_label.is_some() {
+            return err;
+        }
+        err.in_unlabelled_relative(format!("{}{}", self.symbol.unwrap_or(""), self.relative))
+    }
 }
 
 fn is_word(c: char) -> bool {
@@ -424,11 +436,36 @@ impl RevisionMap {
                 return Ok(if no_overwalk { None } else { initial });
             }
             if children.len() > 1 {
-                return Err(RevisionError::other("Ambiguous walk"));
+                return Err(self.ambiguous_walk(initial, steps, &children));
             }
             initial = Some(children[0]);
         }
         Ok(initial)
+    }
+
+    /// The error of a walk that stands at `from` and could step to each of
+    /// `children`: which revisions, and the labels that tell their branches apart.
+    fn ambiguous_walk(&self, from: Option<Node>, steps: i64, children: &[Node]) -> RevisionError {
+        let ways = children
+            .iter()
+            .filter_map(|c| match c {
+                Node::Rev(r) => Some(WalkWay {
+                    revision: self.id(*r).to_string(),
+                    labels: self.branch_labels(*r),
+                }),
+                Node::Base => None,
+            })
+            .collect();
+        RevisionError::AmbiguousWalk {
+            from: match from {
+                Some(Node::Rev(r)) => Some(self.id(r).to_string()),
+                _ => None,
+            },
+            up: steps > 0,
+            steps,
+            ways,
+            relative: None,
+        }
     }
 
     /// `_get_all_current`: the given revisions and their ancestors, reduced to those
@@ -486,12 +523,9 @@ impl RevisionMap {
         if rel.steps > 0 {
             if let Some(symbol) = rel.symbol {
                 let start = self.get_revision(symbol)?.map(Node::Rev);
-                return Ok(vec![self.walk(
-                    start,
-                    rel.steps,
-                    label,
-                    assert_relative_length,
-                )?]);
+                return Ok(vec![self
+                    .walk(start, rel.steps, label, assert_relative_length)
+                    .map_err(|e| rel.unlabelled(e))?]);
             }
             let mut start_revs: Vec<Option<Node>> = Vec::new();
             let mut unresolved: Vec<&str> = current_tuple.iter().map(String::as_str).collect();
@@ -546,7 +580,10 @@ impl RevisionMap {
                 ));
             }
             let start = start_revs.into_iter().next().flatten();
-            return match self.walk(start, rel.steps, label, assert_relative_length)? {
+            let walked = self
+                .walk(start, rel.steps, label, assert_relative_length)
+                .map_err(|e| rel.unlabelled(e))?;
+            return match walked {
                 None => Err(RevisionError::relative_too_short(
                     rel.relative,
                     rel.steps.unsigned_abs(),
@@ -594,12 +631,10 @@ impl RevisionMap {
                     ));
                 };
                 let start = self.get_revision(symbol)?.map(Node::Rev);
-                return match self.walk(
-                    start,
-                    rel.steps,
-                    label.as_deref(),
-                    assert_relative_length,
-                )? {
+                let walked = self
+                    .walk(start, rel.steps, label.as_deref(), assert_relative_length)
+                    .map_err(|e| rel.unlabelled(e))?;
+                return match walked {
                     None => Err(RevisionError::other("Walked too far")),
                     found => Ok((label, found)),
                 };
