@@ -132,3 +132,30 @@ fn offline_start_is_one_revision_as_alembic_resolves_it() {
         "{err}"
     );
 }
+
+/// A MySQL routine whose body holds `;` is written between `DELIMITER` lines, with
+/// a delimiter its text does not contain; other statements keep `;`.
+#[test]
+fn mysql_routines_get_a_client_delimiter() {
+    let p = Project::new("");
+    p.rev(
+        1,
+        "r1",
+        &[],
+        "CREATE TABLE t (id INT, note VARCHAR(10));\n\
+         CREATE PROCEDURE p() BEGIN SELECT '$$'; SELECT 2; END;",
+        "DROP PROCEDURE p;\nDROP TABLE t;",
+    );
+    let out = sql(&p, &["upgrade", "r1", "--sql", "--dialect", "mysql"]);
+    assert!(
+        out.contains(
+            "-- Running upgrade  -> r1\n\n\
+             CREATE TABLE t (id INT, note VARCHAR(10));\n\n\
+             DELIMITER //\n\
+             CREATE PROCEDURE p() BEGIN SELECT '$$'; SELECT 2; END//\n\
+             DELIMITER ;\n\n\
+             INSERT INTO aludel_version (version_num) VALUES ('r1');\n"
+        ),
+        "{out}"
+    );
+}

@@ -211,6 +211,52 @@ impl TestDb {
         self.query(sql);
     }
 
+    /// The server's own command-line client (`psql`, or `mariadb`, else `mysql`)
+    /// connected to the test database, reading a script on stdin and stopping at
+    /// its first error; the password travels in the environment (`PGPASSWORD`,
+    /// `MYSQL_PWD`), never on the command line.
+    pub fn client(&self) -> std::process::Command {
+        let url = url::Url::parse(&self.url).expect("the URL was parsed when it was made");
+        let password = url
+            .password()
+            .map(|p| {
+                percent_encoding::percent_decode_str(p)
+                    .decode_utf8_lossy()
+                    .into_owned()
+            })
+            .unwrap_or_default();
+        let host = url.host_str().unwrap_or("127.0.0.1").to_string();
+        let user = url.username().to_string();
+        let mut cmd;
+        match self.server {
+            Server::Postgres => {
+                cmd = std::process::Command::new("psql");
+                cmd.args([
+                    "-X",
+                    "-q",
+                    "-v",
+                    "ON_ERROR_STOP=1",
+                    "-h",
+                    &host,
+                    "-U",
+                    &user,
+                ])
+                .args(["-p", &url.port().unwrap_or(5432).to_string()])
+                .args(["-d", &self.name])
+                .env("PGPASSWORD", password);
+            }
+            Server::MySql => {
+                let program = if which("mariadb") { "mariadb" } else { "mysql" };
+                cmd = std::process::Command::new(program);
+                cmd.args(["--batch", "-h", &host, "-u", &user])
+                    .args(["-P", &url.port().unwrap_or(3306).to_string()])
+                    .arg(&self.name)
+                    .env("MYSQL_PWD", password);
+            }
+        }
+        cmd
+    }
+
     /// Table names (base tables, not views) of the test database's default schema
     /// (`public` on PostgreSQL, the database itself on MariaDB), sorted.
     pub fn tables(&self) -> Vec<String> {
@@ -278,6 +324,12 @@ pub fn all_servers() -> Vec<Server> {
             available
         })
         .collect()
+}
+
+/// Whether `program` is on the PATH.
+fn which(program: &str) -> bool {
+    std::env::var_os("PATH")
+        .is_some_and(|path| std::env::split_paths(&path).any(|dir| dir.join(program).is_file()))
 }
 
 /// Whether the `CI` variable says this is a CI run.

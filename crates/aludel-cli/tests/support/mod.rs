@@ -57,6 +57,46 @@ impl Db {
         }
     }
 
+    /// The database's own command-line client (`sqlite3 -bail`, `psql`, `mariadb`),
+    /// reading a script on stdin and stopping at its first error.
+    pub fn client(&self) -> Command {
+        match self {
+            Db::Sqlite { path, .. } => {
+                let mut cmd = Command::new("sqlite3");
+                cmd.arg("-bail").arg(path);
+                cmd
+            }
+            Db::Server(db) => db.client(),
+        }
+    }
+
+    /// Pipes `script` into [`Db::client`]; panics with the client's output when it
+    /// fails.
+    pub fn run_script(&self, script: &str) {
+        use std::io::Write;
+        let mut child = self
+            .client()
+            .stdin(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap_or_else(|e| panic!("[{}] cannot start the client: {e}", self.dialect()));
+        child
+            .stdin
+            .take()
+            .unwrap()
+            .write_all(script.as_bytes())
+            .unwrap();
+        let out = child.wait_with_output().unwrap();
+        assert!(
+            out.status.success(),
+            "[{}] the client refused the script:\n{}{}\n--- script ---\n{script}",
+            self.dialect(),
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+
     pub fn query(&self, sql: &str) -> Vec<Vec<Option<String>>> {
         match self {
             Db::Sqlite { path, .. } => sqlite_query(path, sql),

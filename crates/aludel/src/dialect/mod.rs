@@ -60,6 +60,12 @@ pub trait SqlDialect: Send + Sync {
     /// `transactional_ddl`: PostgreSQL only).
     fn offline_transactions(&self) -> bool;
 
+    /// One statement of an offline script with what ends it for the database's
+    /// command-line client (`;`, unless the client needs more).
+    fn offline_statement(&self, statement: &str) -> String {
+        format!("{statement};")
+    }
+
     /// Whether DDL inside a transaction rolls back with it (PostgreSQL, SQLite; not
     /// MySQL/MariaDB, where each DDL statement commits by itself).
     fn transactional_ddl(&self) -> bool;

@@ -1,6 +1,7 @@
 //! MySQL and MariaDB: DDL commits by itself (so steps run statement by statement with
 //! recorded progress), no `BEGIN;` in offline scripts, backslash-escaping string
-//! literals, and the migration lock as `GET_LOCK` on the migration connection.
+//! literals, `DELIMITER` around routines in offline scripts, and the migration lock as
+//! `GET_LOCK` on the migration connection.
 
 use std::str::FromStr;
 use std::time::Duration;
@@ -37,6 +38,14 @@ impl SqlDialect for MySqlSql {
     }
     fn offline_transactions(&self) -> bool {
         false
+    }
+    /// A statement with `;` of its own (a routine's body) is written between
+    /// `DELIMITER` lines, as the `mysql` and `mariadb` clients need.
+    fn offline_statement(&self, statement: &str) -> String {
+        match crate::sql::mysql_client_delimiter(statement) {
+            None => format!("{statement};"),
+            Some(d) => format!("DELIMITER {d}\n{statement}{d}\nDELIMITER ;"),
+        }
     }
     fn transactional_ddl(&self) -> bool {
         false

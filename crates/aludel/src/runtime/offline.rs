@@ -27,7 +27,7 @@ pub fn render_script(
         out.block("BEGIN;");
     }
     if create_table {
-        out.statement(&create_version_table(sql, &tables.version));
+        out.statement(sql, &create_version_table(sql, &tables.version));
     }
     for (i, step) in steps.iter().enumerate() {
         if transactions && per_step && i > 0 {
@@ -39,13 +39,13 @@ pub fn render_script(
             out.block("COMMIT;");
         }
         for statement in &step.statements {
-            out.statement(&statement.sql);
+            out.statement(sql, &statement.sql);
         }
         if autocommit {
             out.block("BEGIN;");
         }
         for (_, text) in &step.version_changes {
-            out.statement(text);
+            out.statement(sql, text);
         }
         if transactions && per_step && i + 1 < steps.len() {
             out.block("COMMIT;");
@@ -67,10 +67,11 @@ impl Script {
         self.0.push_str("\n\n");
     }
 
-    /// A statement: tabs as four spaces, stripped, with its terminator.
-    fn statement(&mut self, text: &str) {
+    /// A statement: tabs as four spaces, stripped, with what ends it for the
+    /// database's client, then a blank line.
+    fn statement(&mut self, sql: &dyn SqlDialect, text: &str) {
         let text = text.replace('\t', "    ");
-        self.0.push_str(text.trim());
-        self.0.push_str(";\n\n");
+        self.0.push_str(&sql.offline_statement(text.trim()));
+        self.0.push_str("\n\n");
     }
 }

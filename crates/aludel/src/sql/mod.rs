@@ -116,6 +116,34 @@ pub fn split_statements(dialect: Dialect, text: &str) -> Vec<Statement> {
     split::split(dialect, text)
 }
 
+/// The delimiter the `mysql`/`mariadb` client needs around one statement: `None`
+/// when `;` ends it, or, when it holds a `;` of its own outside quotes and comments
+/// (a routine's `BEGIN … END` body), a delimiter that appears nowhere in its text,
+/// for a script to switch to with the client's `DELIMITER` command. Unreadable text
+/// (an unterminated quote) counts as holding one when it has a `;`.
+pub fn mysql_client_delimiter(sql: &str) -> Option<String> {
+    let mut inner = false;
+    let unreadable_from = lexer::tokenize(Dialect::MySql, sql, |t| {
+        inner |= t.kind == lexer::Kind::Semi;
+    });
+    inner |= unreadable_from.is_some_and(|from| sql[from..].contains(';'));
+    if !inner {
+        return None;
+    }
+    let delimiter = ["$$", "//", "@@"]
+        .into_iter()
+        .find(|d| !sql.contains(d))
+        .map(str::to_string)
+        .unwrap_or_else(|| {
+            let mut longer = "$$$".to_string();
+            while sql.contains(longer.as_str()) {
+                longer.push('$');
+            }
+            longer
+        });
+    Some(delimiter)
+}
+
 #[cfg(test)]
 mod proptests;
 #[cfg(test)]

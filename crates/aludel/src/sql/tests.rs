@@ -988,3 +988,24 @@ fn transaction_control_and_copy_from_stdin_are_recognised() {
     assert!(!st("COPY t TO STDOUT").is_copy_from_stdin());
     assert!(!st("INSERT INTO t VALUES ('FROM STDIN')").is_copy_from_stdin());
 }
+
+#[test]
+fn mysql_client_delimiter_only_where_a_semicolon_is_code() {
+    use super::mysql_client_delimiter as delimiter;
+    assert_eq!(delimiter("CREATE TABLE t (a INT)"), None);
+    assert_eq!(delimiter("INSERT INTO t VALUES ('a;b', \"c;d\")"), None);
+    assert_eq!(delimiter("SELECT 1 /* ; */ -- ;\n + `x;y`"), None);
+    let routine = "CREATE PROCEDURE p() BEGIN SELECT 1; SELECT 2; END";
+    assert_eq!(delimiter(routine).as_deref(), Some("$$"));
+    // The delimiter never occurs in the statement, even in its strings.
+    assert_eq!(
+        delimiter("CREATE PROCEDURE p() BEGIN SELECT '$$'; END").as_deref(),
+        Some("//")
+    );
+    assert_eq!(
+        delimiter("CREATE PROCEDURE p() BEGIN SELECT '$$ // @@ $$$'; END").as_deref(),
+        Some("$$$$")
+    );
+    // Unreadable text (an unterminated quote) with a `;` gets one too.
+    assert_eq!(delimiter("SELECT 'a; b").as_deref(), Some("$$"));
+}
