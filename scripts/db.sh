@@ -85,24 +85,32 @@ _aludel_db_mariadbd() {
 
 # Installs MariaDB when it is missing: as root with apt-get (Debian's mariadb-server; it
 # does not start a service in a container); as anyone else a loud message says how.
-# Returns non-zero when MariaDB is still missing.
+# The `sqlite3` client, which the offline-script tests pipe scripts into, comes along
+# when it is missing too. Returns non-zero when MariaDB is still missing.
 ensure_mariadb_installed() {
-    if [ -n "$(_aludel_db_mariadbd)" ]; then
+    local packages=()
+    [ -n "$(_aludel_db_mariadbd)" ] || packages+=(mariadb-server)
+    command -v sqlite3 >/dev/null 2>&1 || packages+=(sqlite3)
+    if [ ${#packages[@]} = 0 ]; then
         return 0
     fi
     if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
-        _aludel_db_say "mariadbd is missing: installing Debian's mariadb-server (about 15 s, once)"
+        _aludel_db_say "missing: installing Debian's ${packages[*]} (about 15 s, once)"
         local t0
         t0=$(_aludel_db_now)
         DEBIAN_FRONTEND=noninteractive apt-get update -qq &&
             DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
-                mariadb-server >/dev/null || {
-            _aludel_db_say "apt-get install mariadb-server FAILED"
+                "${packages[@]}" >/dev/null || {
+            _aludel_db_say "apt-get install ${packages[*]} FAILED"
             return 1
         }
-        _aludel_db_say "mariadb-server installed in $(_aludel_db_since "$t0") s"
+        _aludel_db_say "${packages[*]} installed in $(_aludel_db_since "$t0") s"
         [ -n "$(_aludel_db_mariadbd)" ]
         return
+    fi
+    if [ -n "$(_aludel_db_mariadbd)" ]; then
+        _aludel_db_say "sqlite3 is missing: the offline-script tests need it (apt-get install sqlite3)"
+        return 0
     fi
     cat >&2 <<'EOF'
 ################################################################################
