@@ -6,6 +6,7 @@
 //! One module per database (`postgres`, `mysql`, `sqlite`). No other module may ask
 //! which database it talks to: `runtime` and `command` only call these traits.
 
+pub mod describe;
 mod error;
 mod keywords;
 mod mysql;
