@@ -222,14 +222,19 @@ fn seed_data_guide_runs_as_written() {
                     ["ada@example.com"]
                 );
             }
+            "aludel downgrade seed@base" => {
+                assert_eq!(versions(&db), [id_of(&ids, "add_orders")]);
+                assert_eq!(tables(&db), sorted(&["customers", "orders"]));
+                assert!(column(&db, "SELECT email FROM customers").is_empty());
+            }
             _ => {}
         }
     }
     assert_eq!(
         ran.iter()
-            .filter(|c| c.starts_with("aludel upgrade"))
+            .filter(|c| c.starts_with("aludel upgrade") || c.starts_with("aludel downgrade"))
             .count(),
-        2,
+        3,
         "the guide's block changed: {ran:?}"
     );
 
