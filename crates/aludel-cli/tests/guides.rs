@@ -359,3 +359,65 @@ fn shop_example_runs_the_commands_of_example_sh() {
          hint: the heads are on separate labelled branches, schema (3c4d5e6f7081), seed (4d5e6f708192): name all of them with 'heads', or one with 'schema@head' or 'seed@head'\n"
     );
 }
+
+/// The one release build command: the Dockerfile, CI (`scripts/test.sh`) and
+/// `scripts/example.sh` run the same text, so CI compiles what the image ships;
+/// example.sh shows cargo's progress (no `-q`) and says that it builds first; the
+/// README installs with the lock file too.
+#[test]
+fn the_dockerfile_ci_and_example_build_with_one_command() {
+    const BUILD: &str = "cargo build --release --locked -p aludel-cli";
+    let builds = |path: &str| -> Vec<String> {
+        read(path)
+            .lines()
+            .map(str::trim)
+            .filter(|l| !l.starts_with('#') && l.contains("cargo build"))
+            .map(str::to_string)
+            .collect()
+    };
+    assert_eq!(builds("Dockerfile"), [format!("RUN {BUILD}")]);
+    assert_eq!(builds("scripts/test.sh"), [BUILD]);
+    assert_eq!(builds("scripts/example.sh"), [BUILD]);
+    let example = read("scripts/example.sh");
+    let announce = example
+        .find("echo \"Building aludel (release; the first build takes a few minutes")
+        .expect("example.sh says that it builds first");
+    assert!(announce < example.find(BUILD).unwrap());
+    assert!(read("README.md").contains("\ncargo install --locked --path crates/aludel-cli "));
+
+    // What the final image copies exists in the build context, and the context
+    // keeps the sources and the lock file.
+    let dockerfile = read("Dockerfile");
+    let project = dockerfile
+        .lines()
+        .find_map(|l| l.strip_prefix("ARG PROJECT="))
+        .expect("ARG PROJECT=<default>");
+    for line in dockerfile
+        .lines()
+        .filter(|l| l.starts_with("COPY ${PROJECT}/"))
+    {
+        let source = line.split_whitespace().nth(1).unwrap();
+        let path = source.replace("${PROJECT}", project);
+        assert!(repo().join(&path).exists(), "{line}: {path} is missing");
+    }
+    let ignored = read(".dockerignore");
+    for kept in ["Cargo.lock", "crates", "Cargo.toml", "examples"] {
+        assert!(
+            !ignored.lines().any(|l| l.trim_end_matches('/') == kept),
+            "{kept} must reach the build"
+        );
+    }
+    assert!(ignored.lines().any(|l| l == "target/"));
+}
+
+/// README "Docker Compose" shows `compose.yaml` as it is, and that file builds the
+/// image it names from the repository's Dockerfile.
+#[test]
+fn the_compose_guide_is_the_compose_file() {
+    let readme = read("README.md");
+    let compose = read("compose.yaml");
+    assert_eq!(block_after(&readme, "**Docker Compose.**", "yaml"), compose);
+    assert!(compose.contains("\n    build: .  "), "{compose}");
+    assert!(compose.contains("\n    image: aludel-shop-migrations\n"));
+    assert!(repo().join("Dockerfile").is_file());
+}
