@@ -1,16 +1,21 @@
 #!/usr/bin/env bash
 # README command (2): the whole test suite, as CI runs it (.ci/run calls this).
-# Format and lint gates; then a throw-away PostgreSQL and MariaDB (scripts/db.sh:
-# installs MariaDB when missing and running as root, starts both on free loopback
-# ports, exports ALUDEL_TEST_POSTGRES_URL / ALUDEL_TEST_MYSQL_URL); then every test of
-# the workspace and one total line. The servers and their folders are removed on exit,
-# whether the tests pass or fail; the exit status is the tests' status. When both URLs
-# are exported already, those servers are used and none is started.
+# Format and lint gates and the release build; then a throw-away PostgreSQL and
+# MariaDB (scripts/db.sh: installs MariaDB when missing and running as root, starts
+# both on free loopback ports, exports ALUDEL_TEST_POSTGRES_URL /
+# ALUDEL_TEST_MYSQL_URL); then every test of the workspace and one total line. The
+# servers and their folders are removed on exit, whether the tests pass or fail; the
+# exit status is the tests' status. When both URLs are exported already, those
+# servers are used and none is started.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export CARGO_TERM_COLOR=never
 cargo fmt --all -- --check
 cargo clippy --workspace --all-targets -q -- -D warnings
+# The release build of the Dockerfile and scripts/example.sh, with the very same
+# command (crates/aludel-cli/tests/guides.rs keeps them identical), so CI compiles
+# what the container image ships.
+cargo build --release --locked -p aludel-cli
 
 # shellcheck source=scripts/db.sh
 source scripts/db.sh

@@ -262,9 +262,43 @@ pub struct Catch<'a> {
     pub multiple_heads: Option<&'a str>,
     pub start: Option<&'a str>,
     pub end: Option<&'a str>,
+    /// The option that takes the revision (`--head` for `revision`), for hints
+    /// that say what to type; `None` when it is a positional argument.
+    pub option: Option<&'a str>,
 }
 
 impl Catch<'_> {
+    /// Heads on separate labelled branches (a schema line and a seed-data line) are
+    /// meant to stay apart: merging them would tie them together for good, so the
+    /// hint names each one by its label instead.
+    fn labelled_heads_hint(&self, labelled: &[(&str, &str)]) -> String {
+        let branches = labelled
+            .iter()
+            .map(|(label, head)| format!("{label} ({head})"))
+            .collect::<Vec<_>>();
+        let targets = labelled
+            .iter()
+            .map(|(label, _)| match self.option {
+                Some(option) => format!("{option} {label}@head"),
+                None => format!("'{label}@head'"),
+            })
+            .collect::<Vec<_>>();
+        let one = match targets.split_last() {
+            Some((last, first)) if !first.is_empty() => format!("{} or {last}", first.join(", ")),
+            _ => targets.concat(),
+        };
+        match self.option {
+            Some(_) => format!(
+                "the heads are on separate labelled branches, {}: choose one with {one}",
+                branches.join(", ")
+            ),
+            None => format!(
+                "the heads are on separate labelled branches, {}: name all of them with 'heads', or one with {one}",
+                branches.join(", ")
+            ),
+        }
+    }
+
     /// Maps a graph error to the user-facing error.
     pub fn map(&self, err: RevisionError) -> Error {
         let precise = err.to_string();
@@ -284,14 +318,20 @@ impl Catch<'_> {
                 CommandError::new(template.replace("{start}", &start).replace("{end}", &end))
                     .with_reason(precise)
             }
-            RevisionError::MultipleHeads { heads, argument } => {
+            RevisionError::MultipleHeads {
+                heads, argument, ..
+            } => {
                 let head_arg = self.end.unwrap_or(argument);
                 let template = self.multiple_heads.unwrap_or(
                     "Multiple head revisions are present for given argument '{head_arg}'; please specify a specific target revision, '<branchname>@{head_arg}' to narrow to a specific head, or 'heads' for all heads",
                 );
+                let hint = match err.labelled_heads() {
+                    Some(labelled) => self.labelled_heads_hint(&labelled),
+                    None => "merge them with 'aludel merge heads', or name one head".to_string(),
+                };
                 CommandError::new(template.replace("{head_arg}", head_arg))
                     .with_reason(format!("heads: {}", heads.join(", ")))
-                    .with_hint("merge them with 'aludel merge heads', or name one head")
+                    .with_hint(hint)
             }
             RevisionError::Resolution { argument, .. } => {
                 CommandError::new(format!("Can't locate revision identified by '{argument}'"))

@@ -199,7 +199,7 @@ fn normalize_bool(s: &str) -> String {
     }
 }
 
-fn sqlite_query(path: &Path, sql: &str) -> Vec<Vec<Option<String>>> {
+pub fn sqlite_query(path: &Path, sql: &str) -> Vec<Vec<Option<String>>> {
     use sqlx::{ConnectOptions, Row};
     let path = path.to_path_buf();
     let sql = sql.to_string();

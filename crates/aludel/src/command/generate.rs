@@ -117,6 +117,7 @@ fn generate(project: &Project, req: Request) -> Result<GeneratedRevision> {
 
     let catch = Catch {
         multiple_heads: Some(MULTIPLE_HEADS),
+        option: Some("--head"),
         ..Default::default()
     };
     let mut heads: Vec<RevIdx> = Vec::new();

@@ -118,8 +118,13 @@ pub enum ConfigError {
     #[error("-x '{arg}' has an empty key")]
     InvalidXArg { arg: String },
 
-    #[error("no database URL is configured for [{table}] in '{}'", .path.display())]
-    NoDatabaseUrl { path: PathBuf, table: String },
+    /// `env_url_ignored`: `DATABASE_URL` is set, but `table` is not `[aludel]`.
+    #[error("no database URL is configured for [{table}] in '{}'{}", .path.display(), env_url_ignored_text(*.env_url_ignored))]
+    NoDatabaseUrl {
+        path: PathBuf,
+        table: String,
+        env_url_ignored: bool,
+    },
 
     /// `origin` is `--url`, `DATABASE_URL` or `database_url in <file>`.
     #[error("invalid database URL from {origin}: {source}")]
@@ -177,12 +182,44 @@ impl ConfigError {
                     .to_string(),
             ),
             ConfigError::InvalidXArg { .. } => Some("write -x key=value".to_string()),
-            ConfigError::NoDatabaseUrl { table, path } => Some(format!(
-                "pass --url URL, set DATABASE_URL, or add database_url = \"...\" to [{table}] in '{}'",
-                path.display()
-            )),
+            ConfigError::NoDatabaseUrl { table, path, .. } => {
+                Some(no_database_url_hint(table, path))
+            }
             ConfigError::InvalidUrl { source, .. } => source.hint(),
         }
+    }
+}
+
+/// `[aludel]` may take its URL from `DATABASE_URL`; any other table needs its own
+/// `database_url`, conventionally from a variable named after the table.
+fn no_database_url_hint(table: &str, path: &std::path::Path) -> String {
+    if table == super::DEFAULT_NAME {
+        return format!(
+            "pass --url URL, set DATABASE_URL, or add database_url = \"...\" to [{table}] in '{}'",
+            path.display()
+        );
+    }
+    let variable: String = table
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() {
+                c.to_ascii_uppercase()
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    format!(
+        "add database_url = \"${{{variable}_DATABASE_URL}}\" to [{table}] in '{}' and set {variable}_DATABASE_URL, or pass --url URL",
+        path.display()
+    )
+}
+
+fn env_url_ignored_text(ignored: bool) -> &'static str {
+    if ignored {
+        ": it has no database_url, and DATABASE_URL applies only to [aludel]"
+    } else {
+        ""
     }
 }
 

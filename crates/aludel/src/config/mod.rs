@@ -31,7 +31,8 @@ pub const DEFAULT_NAME: &str = "aludel";
 pub const DEFAULT_FILE: &str = "aludel.toml";
 /// The environment variable naming the config file when `-c` is not given.
 pub const CONFIG_ENV_VAR: &str = "ALUDEL_CONFIG";
-/// The environment variable holding the database URL.
+/// The environment variable holding the database URL of the default table
+/// ([`DEFAULT_NAME`]); tables chosen with `-n` never read it.
 pub const URL_ENV_VAR: &str = "DATABASE_URL";
 
 /// Default of `file_template`.
@@ -78,7 +79,7 @@ pub struct ConfigOptions {
     pub config_path: Option<PathBuf>,
     /// `-n NAME`: the table to read instead of `[aludel]`.
     pub name: Option<String>,
-    /// `--url URL`: the strongest source of the database URL.
+    /// `--url URL`: the strongest source of the database URL, for any table.
     pub url: Option<String>,
     /// `-x key=value` items, in command-line order.
     pub x_args: Vec<String>,
@@ -91,7 +92,7 @@ pub struct ConfigOptions {
 pub enum UrlSource {
     /// `--url`.
     CommandLine,
-    /// The `DATABASE_URL` environment variable (or `.env`).
+    /// The `DATABASE_URL` environment variable (or `.env`); only for `[aludel]`.
     EnvironmentVariable,
     /// The `database_url` key of the config file.
     ConfigFile,
@@ -166,6 +167,8 @@ pub struct Config {
     /// The path as the user gave it, for messages.
     shown_path: PathBuf,
     url: Option<UrlSetting>,
+    /// `DATABASE_URL` is set but not used, because this is not the default table.
+    env_url_ignored: bool,
 }
 
 /// The database URL as configured, not yet parsed. A `database_url` from the file is
@@ -417,20 +420,16 @@ impl Config {
                 return Err(reader.wrong_type(&label, "database_url", "a string", other))
             }
         };
+        // DATABASE_URL stands in for the default table's URL only: a project with
+        // several databases keeps each one's own URL whatever DATABASE_URL says.
         let env_url = env.get(URL_ENV_VAR).filter(|s| !s.is_empty());
+        let env_url_ignored = env_url.is_some() && name != DEFAULT_NAME;
         let url = if let Some(u) = &opts.url {
             Some(UrlSetting {
                 source: UrlSource::CommandLine,
                 value: Ok(u.clone()),
             })
-        } else if let Some(u) = env_url {
-            if file_url.is_some() && name != DEFAULT_NAME {
-                tracing::warn!(
-                    table = %name,
-                    "DATABASE_URL overrides database_url of [{name}] in {}",
-                    shown_path.display()
-                );
-            }
+        } else if let Some(u) = env_url.filter(|_| name == DEFAULT_NAME) {
             Some(UrlSetting {
                 source: UrlSource::EnvironmentVariable,
                 value: Ok(u.to_string()),
@@ -463,6 +462,7 @@ impl Config {
             x_args,
             shown_path,
             url,
+            env_url_ignored,
         })
     }
 
@@ -487,6 +487,7 @@ impl Config {
             .ok_or_else(|| ConfigError::NoDatabaseUrl {
                 path: self.shown_path.clone(),
                 table: self.name.clone(),
+                env_url_ignored: self.env_url_ignored,
             })?;
         let text = setting
             .value

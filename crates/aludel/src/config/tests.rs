@@ -585,6 +585,79 @@ fn url_precedence() {
     assert_eq!(cfg.database_url().unwrap().database(), Some("cli.db"));
 }
 
+/// DATABASE_URL stands in for `[aludel]`'s URL only: a table chosen with `-n` keeps
+/// its own `database_url` (itself often `${NAME_DATABASE_URL}`), and `--url` wins over
+/// both.
+#[test]
+fn database_url_variable_is_only_for_the_default_table() {
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        dir.path(),
+        "aludel.toml",
+        r#"
+[aludel]
+script_location = "m"
+database_url = "sqlite://main.db"
+
+[analytics]
+script_location = "a"
+database_url = "${ANALYTICS_DATABASE_URL}"
+
+[reports]
+script_location = "r"
+"#,
+    );
+    let e = env(&[
+        ("DATABASE_URL", "sqlite://env.db"),
+        ("ANALYTICS_DATABASE_URL", "sqlite://analytics.db"),
+    ]);
+    let mut o = opts(dir.path());
+
+    let cfg = Config::load(&o, &e).unwrap();
+    assert_eq!(
+        cfg.database_url_source(),
+        Some(UrlSource::EnvironmentVariable)
+    );
+    assert_eq!(cfg.database_url().unwrap().database(), Some("env.db"));
+
+    o.name = Some("analytics".into());
+    let cfg = Config::load(&o, &e).unwrap();
+    assert_eq!(cfg.database_url_source(), Some(UrlSource::ConfigFile));
+    assert_eq!(cfg.database_url().unwrap().database(), Some("analytics.db"));
+
+    o.url = Some("sqlite://cli.db".into());
+    let cfg = Config::load(&o, &e).unwrap();
+    assert_eq!(cfg.database_url_source(), Some(UrlSource::CommandLine));
+    assert_eq!(cfg.database_url().unwrap().database(), Some("cli.db"));
+
+    // A named table without database_url: DATABASE_URL does not fill the gap, and
+    // the error says why.
+    o.url = None;
+    o.name = Some("reports".into());
+    let cfg = Config::load(&o, &e).unwrap();
+    assert_eq!(cfg.database_url_source(), None);
+    let err = cfg.database_url().unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "no database URL is configured for [reports] in 'aludel.toml': it has no database_url, and DATABASE_URL applies only to [aludel]"
+    );
+    assert_eq!(
+        err.hint().as_deref(),
+        Some("add database_url = \"${REPORTS_DATABASE_URL}\" to [reports] in 'aludel.toml' and set REPORTS_DATABASE_URL, or pass --url URL")
+    );
+    // Without DATABASE_URL the message is the plain one, and the hint does not
+    // suggest a variable the table would not read.
+    let err = Config::load(&o, &env(&[]))
+        .unwrap()
+        .database_url()
+        .unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "no database URL is configured for [reports] in 'aludel.toml'"
+    );
+    assert!(!err.hint().unwrap().contains("set DATABASE_URL"));
+}
+
 #[test]
 fn broken_urls_load_and_fail_only_when_asked() {
     let (dir, cfg) = load_text(

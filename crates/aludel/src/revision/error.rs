@@ -55,11 +55,14 @@ pub enum RevisionError {
         upper: Option<String>,
     },
 
-    /// A symbol that must name one revision names several.
+    /// A symbol that must name one revision names several. `labels` has one entry
+    /// per head: a branch label that head carries and no other of them does (so
+    /// `label@head` names it alone), or `None`.
     #[error("Multiple heads are present for given argument '{argument}'; {}", .heads.join(", "))]
     MultipleHeads {
         heads: Vec<String>,
         argument: String,
+        labels: Vec<Option<String>>,
     },
 
     /// An identifier that does not resolve; `argument` is the part that failed.
@@ -125,6 +128,20 @@ pub enum RevisionError {
 }
 
 impl RevisionError {
+    /// For [`RevisionError::MultipleHeads`] whose heads each have a label of their
+    /// own (separate labelled branches, such as a schema line and a seed-data line):
+    /// `(label, head)` per head. `None` otherwise.
+    pub fn labelled_heads(&self) -> Option<Vec<(&str, &str)>> {
+        match self {
+            RevisionError::MultipleHeads { heads, labels, .. } => heads
+                .iter()
+                .zip(labels)
+                .map(|(head, label)| Some((label.as_deref()?, head.as_str())))
+                .collect(),
+            _ => None,
+        }
+    }
+
     pub(crate) fn other(text: impl Into<String>) -> Self {
         RevisionError::Other(text.into())
     }

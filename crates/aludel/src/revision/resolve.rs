@@ -208,15 +208,33 @@ impl RevisionMap {
             None => self.heads().to_vec(),
         };
         if heads.len() > 1 {
-            return Err(RevisionError::MultipleHeads {
-                heads: self.ids(&heads),
-                argument: match truthy(label) {
-                    Some(l) => format!("{l}@head"),
-                    None => "head".to_string(),
-                },
-            });
+            let argument = match truthy(label) {
+                Some(l) => format!("{l}@head"),
+                None => "head".to_string(),
+            };
+            return Err(self.multiple_heads(&heads, argument));
         }
         Ok(heads.first().copied())
+    }
+
+    /// The error for `argument` naming several `heads`, with the label of each head
+    /// that no other of them carries (what `label@head` would name it by).
+    fn multiple_heads(&self, heads: &[RevIdx], argument: String) -> RevisionError {
+        let labels = heads
+            .iter()
+            .map(|&h| {
+                self.branch_labels(h).into_iter().find(|label| {
+                    heads
+                        .iter()
+                        .all(|&other| other == h || !self.has_label(other, label))
+                })
+            })
+            .collect();
+        RevisionError::MultipleHeads {
+            heads: self.ids(heads),
+            argument,
+            labels,
+        }
     }
 
     /// `filter_for_lineage`: the targets that share lineage with what `check_against`
@@ -387,9 +405,14 @@ impl RevisionMap {
     pub fn get_revision(&self, id: &str) -> Result<Option<RevIdx>, RevisionError> {
         let (ids, label) = self.resolve_revision_number(Some(id))?;
         if ids.len() > 1 {
-            return Err(RevisionError::MultipleHeads {
-                heads: ids,
-                argument: id.to_string(),
+            let heads: Option<Vec<RevIdx>> = ids.iter().map(|h| self.index_of(h)).collect();
+            return Err(match heads {
+                Some(heads) => self.multiple_heads(&heads, id.to_string()),
+                None => RevisionError::MultipleHeads {
+                    labels: vec![None; ids.len()],
+                    heads: ids,
+                    argument: id.to_string(),
+                },
             });
         }
         self.revision_for_ident(ids.first().map(String::as_str), label.as_deref())

@@ -435,3 +435,83 @@ fn criss_cross_dependencies_order_dependencies_first() {
     let plan = m.plan_upgrade(&[], "heads").unwrap();
     assert_eq!(plan.final_rows, s(&["a3"]));
 }
+
+/// Several heads: each gets the label that names it alone, if it has one; the
+/// user-facing hint names them by label (separate lines such as schema and seed
+/// data) or suggests a merge (an unlabelled fork).
+#[test]
+fn multiple_heads_carry_the_labels_that_tell_them_apart() {
+    let hint = |e: RevisionError| crate::error::Catch::default().map(e).hint().unwrap();
+
+    // A schema line and a seed line (a root depending on the schema).
+    let m = map(vec![
+        RevisionSpec::new("s1", &[]).with_labels(&["schema"]),
+        RevisionSpec::new("s2", &["s1"]),
+        RevisionSpec::new("seed1", &[])
+            .with_labels(&["seed"])
+            .with_depends_on(&["s2"]),
+    ]);
+    let e = m.get_current_head(None).unwrap_err();
+    assert_eq!(
+        e.labelled_heads(),
+        Some(vec![("schema", "s2"), ("seed", "seed1")])
+    );
+    assert_eq!(
+        hint(e),
+        "the heads are on separate labelled branches, schema (s2), seed (seed1): name all of them with 'heads', or one with 'schema@head' or 'seed@head'"
+    );
+    let e = m.get_revision("head").unwrap_err();
+    assert!(e.labelled_heads().is_some(), "{e:?}");
+    // s2 is only a dependency (an effective head): `heads` is the seed alone.
+    assert_eq!(m.get_revision("heads").unwrap(), m.index_of("seed1"));
+    let catch = crate::error::Catch {
+        option: Some("--head"),
+        ..Default::default()
+    };
+    assert_eq!(
+        catch.map(m.get_current_head(None).unwrap_err()).hint().unwrap(),
+        "the heads are on separate labelled branches, schema (s2), seed (seed1): choose one with --head schema@head or --head seed@head"
+    );
+
+    // Three labelled lines.
+    let m = two_branches();
+    let m3 = map(vec![
+        RevisionSpec::new("a", &[]).with_labels(&["x"]),
+        RevisionSpec::new("b", &[]).with_labels(&["y"]),
+        RevisionSpec::new("c", &[]).with_labels(&["z"]),
+    ]);
+    assert_eq!(
+        m3.get_revision("heads").unwrap_err().labelled_heads(),
+        Some(vec![("x", "a"), ("y", "b"), ("z", "c")])
+    );
+    assert_eq!(
+        hint(m3.get_current_head(None).unwrap_err()),
+        "the heads are on separate labelled branches, x (a), y (b), z (c): name all of them with 'heads', or one with 'x@head', 'y@head' or 'z@head'"
+    );
+
+    // Two labelled forks and an unlabelled root: not every head has its own label.
+    let e = m.get_current_head(None).unwrap_err();
+    assert_eq!(e.labelled_heads(), None);
+    assert!(matches!(
+        &e,
+        RevisionError::MultipleHeads { labels, .. }
+            if labels == &[Some("left".to_string()), Some("right".to_string()), None]
+    ));
+    assert_eq!(
+        hint(e),
+        "merge them with 'aludel merge heads', or name one head"
+    );
+
+    // A fork inside one labelled line: both heads carry the same label.
+    let m = map(vec![
+        RevisionSpec::new("a", &[]).with_labels(&["lib"]),
+        RevisionSpec::new("b1", &["a"]),
+        RevisionSpec::new("b2", &["a"]),
+    ]);
+    let e = m.get_current_head(Some("lib")).unwrap_err();
+    assert_eq!(e.labelled_heads(), None);
+    assert_eq!(
+        hint(e),
+        "merge them with 'aludel merge heads', or name one head"
+    );
+}

@@ -3,6 +3,7 @@
 -- Revision ID: 1a2b3c4d5e6f
 -- Revises:
 -- Create Date: 2026-11-01 09:00:00+00:00
+-- Branch Labels: schema
 
 -- aludel:upgrade
 CREATE TABLE customers (
