@@ -116,6 +116,35 @@ pub fn split_statements(dialect: Dialect, text: &str) -> Vec<Statement> {
     split::split(dialect, text)
 }
 
+/// The names a statement mentions: its unquoted words and the text of its quoted
+/// identifiers (`"a b"`, `` `a b` ``, `[a b]`), in order; strings and comments are
+/// skipped. For finding which tables a view reads, where the database does not say.
+pub fn words(dialect: Dialect, sql: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    lexer::tokenize(dialect, sql, |t| {
+        let text = &sql[t.start..t.end];
+        match t.kind {
+            lexer::Kind::Word => out.push(text.to_string()),
+            lexer::Kind::Literal => {
+                let quote = text.chars().next().unwrap_or(' ');
+                let close = match quote {
+                    '"' => '"',
+                    '`' => '`',
+                    '[' => ']',
+                    _ => return,
+                };
+                if text.len() >= 2 && text.ends_with(close) {
+                    let inner = &text[1..text.len() - 1];
+                    let doubled: String = [close, close].iter().collect();
+                    out.push(inner.replace(&doubled, &close.to_string()));
+                }
+            }
+            _ => {}
+        }
+    });
+    out
+}
+
 /// The delimiter the `mysql`/`mariadb` client needs around one statement: `None`
 /// when `;` ends it, or, when it holds a `;` of its own outside quotes and comments
 /// (a routine's `BEGIN … END` body), a delimiter that appears nowhere in its text,

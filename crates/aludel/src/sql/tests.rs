@@ -1009,3 +1009,15 @@ fn mysql_client_delimiter_only_where_a_semicolon_is_code() {
     // Unreadable text (an unterminated quote) with a `;` gets one too.
     assert_eq!(delimiter("SELECT 'a; b").as_deref(), Some("$$"));
 }
+
+#[test]
+fn words_are_names_not_strings_or_comments() {
+    let words = super::words(
+        Dialect::Sqlite,
+        "SELECT a, \"b \"\"c\"\"\" FROM [t x] JOIN `u` -- v\n WHERE x = 'w' /* y */",
+    );
+    assert_eq!(
+        words,
+        ["SELECT", "a", "b \"c\"", "FROM", "t x", "JOIN", "u", "WHERE", "x"]
+    );
+}

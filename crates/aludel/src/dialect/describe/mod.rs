@@ -9,6 +9,7 @@
 //! to the model; it compares nothing and renders nothing.
 
 pub mod postgres;
+pub mod sqlite;
 
 use serde::de::DeserializeOwned;
 
