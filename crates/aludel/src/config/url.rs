@@ -414,6 +414,16 @@ impl DatabaseUrl {
         }
     }
 
+    /// The same server, user, password and options with another database (a
+    /// scratch database next to the target); a SQLite URL comes back unchanged.
+    pub fn with_database(&self, name: &str) -> DatabaseUrl {
+        let mut url = self.clone();
+        if let Location::Server { database, .. } = &mut url.location {
+            *database = Some(name.to_string());
+        }
+        url
+    }
+
     /// The user name (decoded).
     pub fn username(&self) -> Option<&str> {
         match &self.location {
