@@ -8,40 +8,8 @@ use aludel::dialect::{connect, ConnectOptions, TableRef};
 use aludel_schema::model::*;
 use aludel_testdb::{Server, TestDb};
 
-const DDL: &str = r#"
-CREATE TYPE mood AS ENUM ('sad', 'ok', 'happy');
-CREATE SCHEMA billing;
-CREATE TABLE users (
-    id integer GENERATED ALWAYS AS IDENTITY (START WITH 10 INCREMENT BY 5) PRIMARY KEY,
-    email varchar(200) NOT NULL UNIQUE,
-    "Display Name" text COLLATE "C" DEFAULT 'anon',
-    feeling mood DEFAULT 'ok',
-    score numeric(10, 2) CHECK (score >= 0),
-    score_x2 numeric GENERATED ALWAYS AS (score * 2) STORED,
-    created timestamptz NOT NULL DEFAULT now()
-);
-COMMENT ON TABLE users IS 'people';
-COMMENT ON COLUMN users.email IS 'login';
-CREATE TABLE orders (
-    id serial PRIMARY KEY,
-    user_id integer REFERENCES users (id) ON DELETE CASCADE DEFERRABLE INITIALLY DEFERRED,
-    parent_id integer,
-    total integer,
-    CONSTRAINT orders_parent FOREIGN KEY (parent_id) REFERENCES orders (id) MATCH FULL ON UPDATE SET NULL,
-    CONSTRAINT orders_pair UNIQUE NULLS NOT DISTINCT (user_id, total)
-) WITH (fillfactor = 70);
-CREATE INDEX orders_partial ON orders (total DESC NULLS LAST) INCLUDE (parent_id) WHERE total > 0;
-CREATE UNIQUE INDEX users_lower_email ON users (lower(email));
-CREATE INDEX users_name_c ON users USING hash (email);
-CREATE TABLE billing.invoices (id bigint PRIMARY KEY, amount integer);
-CREATE SEQUENCE billing.numbers START 100 CYCLE;
-CREATE VIEW big_orders AS SELECT id, total FROM orders WHERE total > 100;
-CREATE VIEW bigger_orders AS SELECT id FROM big_orders WHERE total > 1000;
-CREATE FUNCTION touch() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RETURN NEW; END $$;
-CREATE TRIGGER orders_touch BEFORE UPDATE ON orders FOR EACH ROW EXECUTE FUNCTION touch();
-CREATE TABLE aludel_version (version_num varchar(255) PRIMARY KEY);
-CREATE TABLE spatial_ref_sys (id integer);
-"#;
+mod support;
+use support::POSTGRES_DDL as DDL;
 
 async fn describe(db: &TestDb, schemas: &[&str]) -> Schema {
     let url = DatabaseUrl::parse(db.url()).unwrap();
