@@ -72,7 +72,7 @@ pub async fn load(
                     file: file.clone(),
                     line: statement.line,
                     statement: statement.sql,
-                    source,
+                    source: Box::new(source),
                 });
             }
         }

@@ -23,6 +23,6 @@ pub enum AutogenError {
         file: PathBuf,
         line: usize,
         statement: String,
-        source: DbError,
+        source: Box<DbError>,
     },
 }
