@@ -7,35 +7,8 @@ use aludel::dialect::describe::{sqlite, DescribeScope};
 use aludel::dialect::{connect, ConnectOptions, TableRef};
 use aludel_schema::model::*;
 
-const DDL: &str = r#"
-CREATE TABLE users (
-    id INTEGER PRIMARY KEY AUTOINCREMENT,
-    email VARCHAR(200) NOT NULL CONSTRAINT users_email_key UNIQUE,
-    "Display Name" TEXT COLLATE NOCASE DEFAULT 'anon',
-    score NUMERIC CONSTRAINT score_positive CHECK (score >= 0),
-    score_x2 NUMERIC GENERATED ALWAYS AS (score * 2) STORED,
-    "order" INTEGER,
-    created TEXT NOT NULL DEFAULT CURRENT_TIMESTAMP
-);
-CREATE TABLE orders (
-    id INTEGER NOT NULL,
-    user_id INTEGER REFERENCES users (id) ON DELETE CASCADE,
-    parent_id INTEGER,
-    total INTEGER,
-    CONSTRAINT orders_pk PRIMARY KEY (id),
-    CONSTRAINT orders_parent FOREIGN KEY (parent_id) REFERENCES orders (id) ON UPDATE SET NULL,
-    CONSTRAINT orders_pair UNIQUE (user_id, total),
-    CHECK (total > 0)
-) WITHOUT ROWID, STRICT;
-CREATE INDEX orders_partial ON orders (total DESC) WHERE total > 0;
-CREATE UNIQUE INDEX users_lower_email ON users (lower(email));
-CREATE INDEX "café idx" ON users ("Display Name" COLLATE BINARY, "order");
-CREATE VIEW big_orders AS SELECT id, total FROM orders WHERE total > 100;
-CREATE VIEW "bigger orders" AS SELECT id FROM big_orders WHERE total > 1000;
-CREATE TRIGGER orders_touch AFTER UPDATE ON orders BEGIN SELECT 1; END;
-CREATE TABLE aludel_version (version_num VARCHAR(255) PRIMARY KEY);
-CREATE TABLE spatial_ref_sys (id INTEGER);
-"#;
+mod support;
+use support::SQLITE_DDL as DDL;
 
 async fn load_and_describe(ddl: &str) -> Schema {
     let dir = tempfile::tempdir().unwrap();

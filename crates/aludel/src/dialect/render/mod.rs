@@ -7,6 +7,7 @@
 //! [`Unsupported`] error naming the object, never a silent omission.
 
 pub mod postgres;
+pub mod sqlite;
 
 use aludel_schema::Schema;
 
