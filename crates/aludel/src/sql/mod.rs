@@ -7,7 +7,9 @@
 //! `DELIMITER` command; the line each statement starts on. Pure: no I/O, no database,
 //! no parsing beyond tokens. It never loses text: when the tokenizer cannot read the
 //! rest of a section (an unterminated quote, say), that rest becomes one statement,
-//! exactly as written, so the database reports the real error.
+//! exactly as written, so the database reports the real error. It also lends its
+//! tokenizer to readers of server-printed SQL (`mysql_name_tokens`: the names in a
+//! MySQL view definition).
 //!
 //! What it must not do: decide whether a statement is valid SQL, or rewrite one.
 
@@ -142,6 +144,39 @@ pub fn mysql_client_delimiter(sql: &str) -> Option<String> {
             longer
         });
     Some(delimiter)
+}
+
+/// A significant token of a MySQL text, as [`mysql_name_tokens`] sees it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum NameToken {
+    /// An unquoted word (keyword or identifier), or a backtick-quoted identifier
+    /// without its quotes (a doubled backtick read as one).
+    Name(String),
+    /// `.`
+    Period,
+    /// Anything else: strings, numbers, operators, punctuation.
+    Other,
+}
+
+/// The tokens of a MySQL text that are neither blanks nor comments, each with its
+/// byte range, for finding the names it mentions (`db`.`table`). Text the tokenizer
+/// cannot read (an unterminated quote) ends the list.
+pub(crate) fn mysql_name_tokens(text: &str) -> Vec<(NameToken, std::ops::Range<usize>)> {
+    let mut tokens = Vec::new();
+    lexer::tokenize(Dialect::MySql, text, |t| {
+        let piece = &text[t.start..t.end];
+        let token = match t.kind {
+            lexer::Kind::Word => NameToken::Name(piece.to_string()),
+            lexer::Kind::Literal if piece.len() >= 2 && piece.starts_with('`') => {
+                NameToken::Name(piece[1..piece.len() - 1].replace("``", "`"))
+            }
+            lexer::Kind::Period => NameToken::Period,
+            kind if !kind.is_significant() => return,
+            _ => NameToken::Other,
+        };
+        tokens.push((token, t.start..t.end));
+    });
+    tokens
 }
 
 #[cfg(test)]

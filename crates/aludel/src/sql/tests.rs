@@ -1009,3 +1009,27 @@ fn mysql_client_delimiter_only_where_a_semicolon_is_code() {
     // Unreadable text (an unterminated quote) with a `;` gets one too.
     assert_eq!(delimiter("SELECT 'a; b").as_deref(), Some("$$"));
 }
+
+#[test]
+fn mysql_name_tokens_read_names_periods_and_skip_blanks() {
+    let text = "select `d`.`ca``fé`.x /* c */ from 'd.t' -- z\n, y";
+    let tokens = mysql_name_tokens(text);
+    let kinds: Vec<&NameToken> = tokens.iter().map(|(t, _)| t).collect();
+    let name = |s: &str| NameToken::Name(s.to_string());
+    assert_eq!(
+        kinds,
+        [
+            &name("select"),
+            &name("d"),
+            &NameToken::Period,
+            &name("ca`fé"),
+            &NameToken::Period,
+            &name("x"),
+            &name("from"),
+            &NameToken::Other,
+            &NameToken::Other,
+            &name("y"),
+        ]
+    );
+    assert_eq!(&text[tokens[3].1.clone()], "`ca``fé`");
+}
