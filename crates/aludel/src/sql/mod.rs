@@ -7,7 +7,9 @@
 //! `DELIMITER` command; the line each statement starts on. Pure: no I/O, no database,
 //! no parsing beyond tokens. It never loses text: when the tokenizer cannot read the
 //! rest of a section (an unterminated quote, say), that rest becomes one statement,
-//! exactly as written, so the database reports the real error.
+//! exactly as written, so the database reports the real error. It also lends its
+//! tokenizer to readers of server-printed SQL (`name_tokens`, `words`: the names in
+//! a view definition).
 //!
 //! What it must not do: decide whether a statement is valid SQL, or rewrite one.
 
@@ -116,35 +118,6 @@ pub fn split_statements(dialect: Dialect, text: &str) -> Vec<Statement> {
     split::split(dialect, text)
 }
 
-/// The names a statement mentions: its unquoted words and the text of its quoted
-/// identifiers (`"a b"`, `` `a b` ``, `[a b]`), in order; strings and comments are
-/// skipped. For finding which tables a view reads, where the database does not say.
-pub fn words(dialect: Dialect, sql: &str) -> Vec<String> {
-    let mut out = Vec::new();
-    lexer::tokenize(dialect, sql, |t| {
-        let text = &sql[t.start..t.end];
-        match t.kind {
-            lexer::Kind::Word => out.push(text.to_string()),
-            lexer::Kind::Literal => {
-                let quote = text.chars().next().unwrap_or(' ');
-                let close = match quote {
-                    '"' => '"',
-                    '`' => '`',
-                    '[' => ']',
-                    _ => return,
-                };
-                if text.len() >= 2 && text.ends_with(close) {
-                    let inner = &text[1..text.len() - 1];
-                    let doubled: String = [close, close].iter().collect();
-                    out.push(inner.replace(&doubled, &close.to_string()));
-                }
-            }
-            _ => {}
-        }
-    });
-    out
-}
-
 /// The delimiter the `mysql`/`mariadb` client needs around one statement: `None`
 /// when `;` ends it, or, when it holds a `;` of its own outside quotes and comments
 /// (a routine's `BEGIN … END` body), a delimiter that appears nowhere in its text,
@@ -171,6 +144,69 @@ pub fn mysql_client_delimiter(sql: &str) -> Option<String> {
             longer
         });
     Some(delimiter)
+}
+
+/// A significant token of a text, as [`name_tokens`] sees it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum NameToken {
+    /// An unquoted word (keyword or identifier), or a quoted identifier
+    /// (`"…"`, `` `…` ``, `[…]`) without its quotes, a doubled quote read as one.
+    Name(String),
+    /// `.`
+    Period,
+    /// Anything else: strings, numbers, operators, punctuation.
+    Other,
+}
+
+/// The tokens of a text that are neither blanks nor comments, each with its byte
+/// range, for finding the names it mentions (`db`.`table`, the tables a view
+/// reads). Text the tokenizer cannot read (an unterminated quote) ends the list.
+pub(crate) fn name_tokens(
+    dialect: Dialect,
+    text: &str,
+) -> Vec<(NameToken, std::ops::Range<usize>)> {
+    let mut tokens = Vec::new();
+    lexer::tokenize(dialect, text, |t| {
+        let piece = &text[t.start..t.end];
+        let token = match t.kind {
+            lexer::Kind::Word => NameToken::Name(piece.to_string()),
+            lexer::Kind::Literal => match quoted_identifier(piece) {
+                Some(name) => NameToken::Name(name),
+                None => NameToken::Other,
+            },
+            lexer::Kind::Period => NameToken::Period,
+            kind if !kind.is_significant() => return,
+            _ => NameToken::Other,
+        };
+        tokens.push((token, t.start..t.end));
+    });
+    tokens
+}
+
+/// The names [`name_tokens`] finds, in order.
+pub fn words(dialect: Dialect, text: &str) -> Vec<String> {
+    name_tokens(dialect, text)
+        .into_iter()
+        .filter_map(|(t, _)| match t {
+            NameToken::Name(name) => Some(name),
+            _ => None,
+        })
+        .collect()
+}
+
+/// The name inside a quoted identifier token; `None` for a string.
+fn quoted_identifier(piece: &str) -> Option<String> {
+    let close = match piece.chars().next()? {
+        '"' => '"',
+        '`' => '`',
+        '[' => ']',
+        _ => return None,
+    };
+    if piece.len() < 2 || !piece.ends_with(close) {
+        return None;
+    }
+    let doubled: String = [close, close].iter().collect();
+    Some(piece[1..piece.len() - 1].replace(&doubled, &close.to_string()))
 }
 
 #[cfg(test)]

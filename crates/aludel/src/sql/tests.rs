@@ -1021,3 +1021,27 @@ fn words_are_names_not_strings_or_comments() {
         ["SELECT", "a", "b \"c\"", "FROM", "t x", "JOIN", "u", "WHERE", "x"]
     );
 }
+
+#[test]
+fn mysql_name_tokens_read_names_periods_and_skip_blanks() {
+    let text = "select `d`.`ca``fé`.x /* c */ from 'd.t' -- z\n, y";
+    let tokens = name_tokens(MySql, text);
+    let kinds: Vec<&NameToken> = tokens.iter().map(|(t, _)| t).collect();
+    let name = |s: &str| NameToken::Name(s.to_string());
+    assert_eq!(
+        kinds,
+        [
+            &name("select"),
+            &name("d"),
+            &NameToken::Period,
+            &name("ca`fé"),
+            &NameToken::Period,
+            &name("x"),
+            &name("from"),
+            &NameToken::Other,
+            &NameToken::Other,
+            &name("y"),
+        ]
+    );
+    assert_eq!(&text[tokens[3].1.clone()], "`ca``fé`");
+}

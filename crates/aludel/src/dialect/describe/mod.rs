@@ -8,6 +8,7 @@
 //! which serde turns into row structs. Owns the catalog queries and their mapping
 //! to the model; it compares nothing and renders nothing.
 
+pub mod mysql;
 pub mod postgres;
 pub mod sqlite;
 
