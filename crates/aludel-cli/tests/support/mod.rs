@@ -208,8 +208,10 @@ pub fn sqlite_query(path: &Path, sql: &str) -> Vec<Vec<Option<String>>> {
         .build()
         .expect("runtime");
     runtime.block_on(async move {
+        // Tests read while aludel writes: wait for its write lock like a client.
         let mut conn = sqlx::sqlite::SqliteConnectOptions::new()
             .filename(&path)
+            .busy_timeout(std::time::Duration::from_secs(30))
             .connect()
             .await
             .expect("open sqlite");
