@@ -111,6 +111,8 @@ fn generate(project: &Project, req: Request) -> Result<GeneratedRevision> {
                     project.file(existing).path.display()
                 ))
                 .with_hint("choose another --rev-id")
+                .with_kind("duplicate_revision")
+                .with_revision(rev_id.clone())
                 .into(),
         );
     }
@@ -161,6 +163,8 @@ fn generate(project: &Project, req: Request) -> Result<GeneratedRevision> {
                     "Revision {} is not a head revision; please specify --splice to create a new branch from this revision",
                     map.id(h)
                 ))
+                .with_kind("not_a_head")
+                .with_revision(map.id(h))
                 .into());
             }
         }
@@ -190,6 +194,8 @@ fn generate(project: &Project, req: Request) -> Result<GeneratedRevision> {
                 "Branch name '{label}' in revision {rev_id} already used by revision {existing}"
             ))
             .with_hint("choose another --branch-label; nothing was written")
+            .with_kind("branch_label_in_use")
+            .with_revision(existing)
             .into());
         }
         if label.is_empty()
@@ -200,6 +206,7 @@ fn generate(project: &Project, req: Request) -> Result<GeneratedRevision> {
             return Err(CommandError::new(format!(
                 "Branch label '{label}' is not valid: it must be non-empty, without spaces or any of @ - + : ,"
             ))
+            .with_kind("invalid_branch_label")
             .into());
         }
     }

@@ -66,7 +66,10 @@ pub(crate) fn run_hook(
     let hook = mask_secrets(hook, &secrets);
     let output = command
         .output()
-        .map_err(|e| CommandError::new(format!("{kind} hook '{hook}' could not start: {e}")))?;
+        .map_err(|e| {
+            CommandError::new(format!("{kind} hook '{hook}' could not start: {e}"))
+                .with_kind("hook_failed")
+        })?;
     let text = mask_secrets(
         &format!(
             "{}{}",
@@ -79,6 +82,7 @@ pub(crate) fn run_hook(
         return Err(
             CommandError::new(format!("{kind} hook '{hook}' failed ({})", output.status))
                 .with_reason(text.trim().to_string())
+                .with_kind("hook_failed")
                 .into(),
         );
     }
