@@ -250,10 +250,9 @@ pub fn run(cli: &Cli, project: &Project, out: &Out, db: Option<Database>) -> Res
                 || json!({ "created": created, "version_table": project.config.version_table }),
             );
         }
-        Command::Current {
-            verbose,
-            check_heads,
-        } => current(cli, project, out, db, *verbose, *check_heads)?,
+        Command::Current { check_heads } => {
+            current(cli, project, out, db, cli.verbose, *check_heads)?
+        }
         _ => unreachable!("db::run is only called for database commands"),
     }
     Ok(())

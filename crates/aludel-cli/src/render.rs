@@ -133,8 +133,7 @@ pub fn run(cli: &Cli, out: &Out) -> Result<()> {
         } => {
             let cwd = cwd()?;
             let config_path = cli
-                .config
-                .clone()
+                .config_file()
                 .or_else(|| std::env::var_os("ALUDEL_CONFIG").map(PathBuf::from))
                 .unwrap_or_else(|| PathBuf::from("aludel.toml"));
             let report = command::init(&InitOptions {
@@ -215,9 +214,9 @@ pub fn run(cli: &Cli, out: &Out) -> Result<()> {
             report_generated(out, &generated);
         }
         Command::Heads {
-            verbose,
             resolve_dependencies,
         } => {
+            let verbose = &cli.verbose;
             let project = open_project(cli)?;
             let heads = command::heads(project, *resolve_dependencies)?;
             for &h in &heads {
@@ -225,7 +224,8 @@ pub fn run(cli: &Cli, out: &Out) -> Result<()> {
             }
             out.json(|| json!({"heads": revisions_json(project, &heads)}));
         }
-        Command::Branches { verbose } => {
+        Command::Branches => {
+            let verbose = &cli.verbose;
             let project = open_project(cli)?;
             let points = command::branches(project)?;
             let map = &project.map;
@@ -265,9 +265,9 @@ pub fn run(cli: &Cli, out: &Out) -> Result<()> {
         }
         Command::History {
             rev_range,
-            verbose,
             indicate_current,
         } => {
+            let verbose = &cli.verbose;
             let project = open_project(cli)?;
             let uses_current = rev_range
                 .as_deref()

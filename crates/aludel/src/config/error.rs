@@ -138,7 +138,7 @@ impl ConfigError {
         match self {
             ConfigError::CurrentDir { .. } => None,
             ConfigError::NotFound { .. } => {
-                Some("run 'aludel init' to create a project, or pass -c FILE".to_string())
+                Some("run 'aludel init' to create a project, or pass -c FILE (without -c, aludel.toml is looked for in the working directory and its parents)".to_string())
             }
             ConfigError::Read { .. } => {
                 Some("check that the file is readable by this user".to_string())
