@@ -107,7 +107,7 @@ fn load_config(cli: &Cli) -> Result<Config> {
     let cwd = cwd()?;
     let env = Environment::from_process(&cwd)?;
     let opts = ConfigOptions {
-        config_path: cli.config.clone(),
+        config_path: cli.config_file(),
         name: cli.name.clone(),
         url: cli.url.clone(),
         x_args: cli.x.clone(),

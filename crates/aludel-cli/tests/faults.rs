@@ -612,7 +612,9 @@ fn sqlite_lock_time_out_while_creating_the_tables_is_a_lock_time_out() {
         assert_eq!(
             String::from_utf8_lossy(&out.stderr),
             format!(
-                "error: cannot take the migration lock: another process holds the migration lock \
+                "Waiting for the migration lock, held by another connection writing to this \
+                 SQLite file (SQLite cannot say which) (up to 300ms, lock_timeout)\n\
+                 error: cannot take the migration lock: another process holds the migration lock \
                  on '{}' (waited 300ms) (held by another connection writing to this SQLite file \
                  (SQLite cannot say which))\n  hint: wait for it to finish, or raise lock_timeout \
                  in aludel.toml\n",
