@@ -34,8 +34,17 @@ struct Shared {
     /// When the command started (the run's elapsed time and the summary's).
     started: Instant,
     line: Mutex<Line>,
-    /// Dropping it stops the ticker thread.
-    ticker: Mutex<Option<Sender<()>>>,
+    ticker: Mutex<Ticker>,
+}
+
+/// The thread that redraws the elapsed time.
+enum Ticker {
+    NotStarted,
+    /// Dropping the sender stops it.
+    Running {
+        _stop: Sender<()>,
+    },
+    Stopped,
 }
 
 /// What stderr shows now.
@@ -121,29 +130,39 @@ fn wait_text(wait: &Wait) -> (WaitKind, String) {
 impl Progress {
     /// `terminal`: stderr is one; `quiet`: show nothing.
     pub fn new(terminal: bool, quiet: bool) -> Progress {
-        let shared = Arc::new(Shared {
-            terminal,
-            quiet,
-            started: Instant::now(),
-            line: Mutex::new(Line::default()),
-            ticker: Mutex::new(None),
-        });
-        if terminal && !quiet {
-            let (stop, stopped) = mpsc::channel::<()>();
-            let ticking = Arc::clone(&shared);
-            let spawned = std::thread::Builder::new()
-                .name("progress".into())
-                .spawn(move || loop {
-                    match stopped.recv_timeout(Duration::from_millis(200)) {
-                        Err(RecvTimeoutError::Timeout) => ticking.tick(),
-                        _ => break,
-                    }
-                });
-            if spawned.is_ok() {
-                *shared.ticker.lock().unwrap_or_else(|e| e.into_inner()) = Some(stop);
-            }
+        Progress {
+            shared: Arc::new(Shared {
+                terminal,
+                quiet,
+                started: Instant::now(),
+                line: Mutex::new(Line::default()),
+                ticker: Mutex::new(Ticker::NotStarted),
+            }),
         }
-        Progress { shared }
+    }
+
+    /// Starts the thread that redraws the elapsed time (once: with the first line
+    /// that can last, so commands that show none start no thread).
+    fn start_ticker(&self) {
+        let mut ticker = self.shared.ticker.lock().unwrap_or_else(|e| e.into_inner());
+        if !matches!(*ticker, Ticker::NotStarted) {
+            return;
+        }
+        let (stop, stopped) = mpsc::channel::<()>();
+        let ticking = Arc::clone(&self.shared);
+        let spawned = std::thread::Builder::new()
+            .name("progress".into())
+            .spawn(move || {
+                while let Err(RecvTimeoutError::Timeout) =
+                    stopped.recv_timeout(Duration::from_millis(200))
+                {
+                    ticking.tick();
+                }
+            });
+        *ticker = match spawned {
+            Ok(_) => Ticker::Running { _stop: stop },
+            Err(_) => Ticker::Stopped,
+        };
     }
 
     fn shows(&self) -> bool {
@@ -157,16 +176,15 @@ impl Progress {
     /// Ends the unfinished line, if any, before an error is printed, and stops the
     /// ticker.
     pub fn finish(&self) {
-        self.shared
-            .ticker
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .take();
+        *self.shared.ticker.lock().unwrap_or_else(|e| e.into_inner()) = Ticker::Stopped;
         let mut line = self.line();
         if let Some(open) = line.open.take() {
             let verb = if open.step { "failed" } else { "stopped" };
             let mut err = std::io::stderr().lock();
-            open.draw(&mut err, &format!(" {verb} after {}", secs(open.since.elapsed())));
+            open.draw(
+                &mut err,
+                &format!(" {verb} after {}", secs(open.since.elapsed())),
+            );
             let _ = writeln!(err);
         }
     }
@@ -235,6 +253,7 @@ impl Events for Progress {
             let _ = write!(err, "{text} ...");
             let _ = err.flush();
             self.line().open = Some(OpenLine::new(text, true));
+            self.start_ticker();
         } else {
             let _ = writeln!(err, "{}", describe(step));
         }
@@ -299,6 +318,7 @@ impl Events for Progress {
                     let _ = write!(err, "{text} ...");
                     let _ = err.flush();
                     line.open = Some(OpenLine::new(text.clone(), false));
+                    self.start_ticker();
                 }
             }
         } else {

@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 use aludel::command::{self, InitAction, InitOptions, MergeOptions, RevisionOptions};
 use aludel::config::{Config, ConfigOptions, Environment};
 use aludel::display::{log_entry, revision_json, revision_line, LineOptions};
-use aludel::error::{Error, Result};
+use aludel::error::{CommandError, Error, Result};
 use aludel::project::Project;
 use aludel::revision::RevIdx;
 use serde_json::{json, Value};
@@ -88,8 +88,11 @@ impl Out {
 }
 
 fn cwd() -> Result<PathBuf> {
-    std::env::current_dir()
-        .map_err(|e| Error::command(format!("Cannot read the working directory: {e}")))
+    std::env::current_dir().map_err(|e| {
+        CommandError::new(format!("Cannot read the working directory: {e}"))
+            .with_kind("working_directory_unreadable")
+            .into()
+    })
 }
 
 /// Opens the project for the rest of the process. It is leaked on purpose: the
@@ -319,7 +322,12 @@ pub fn run(cli: &Cli, out: &Out) -> Result<()> {
         | Command::EnsureVersion { .. } => {
             let config = load_config(cli)?;
             let db = if db::connects(&cli.command) {
-                Some(db::Database::start(cli, &config, db::access(&cli.command), out)?)
+                Some(db::Database::start(
+                    cli,
+                    &config,
+                    db::access(&cli.command),
+                    out,
+                )?)
             } else {
                 None
             };

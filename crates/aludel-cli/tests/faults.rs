@@ -8,7 +8,7 @@ use std::process::{Output, Stdio};
 use std::time::{Duration, Instant};
 
 use aludel_testdb::{Server, TestDb};
-use support::{create, drop, Project};
+use support::{create, drop, Project, SqliteWriteLock};
 
 /// A login of its own, with a password, on a test database; dropped at the end.
 struct PasswordUser {
@@ -570,35 +570,7 @@ fn sqlite_lock_time_out_while_creating_the_tables_is_a_lock_time_out() {
     .unwrap();
     p.rev(1, "a", &[], &create("ta"), &drop("ta"));
     // Another writer holds the file for the whole run.
-    let (locked_tx, locked_rx) = std::sync::mpsc::channel();
-    let (done_tx, done_rx) = std::sync::mpsc::channel::<()>();
-    let path = file.clone();
-    let holder = std::thread::spawn(move || {
-        use sqlx::{ConnectOptions, Connection};
-        let runtime = tokio::runtime::Builder::new_current_thread()
-            .enable_all()
-            .build()
-            .unwrap();
-        runtime.block_on(async move {
-            let mut conn = sqlx::sqlite::SqliteConnectOptions::new()
-                .filename(&path)
-                .create_if_missing(true)
-                .connect()
-                .await
-                .unwrap();
-            sqlx::raw_sql(
-                "CREATE TABLE other (id INTEGER); BEGIN IMMEDIATE; INSERT INTO other VALUES (1)",
-            )
-            .execute(&mut conn)
-            .await
-            .unwrap();
-            locked_tx.send(()).unwrap();
-            let _ = done_rx.recv();
-            sqlx::raw_sql("ROLLBACK").execute(&mut conn).await.unwrap();
-            conn.close().await.unwrap();
-        });
-    });
-    locked_rx.recv().unwrap();
+    let holder = SqliteWriteLock::hold(&file);
     let url = format!("sqlite:///{}", file.display());
     for command in [
         &["upgrade", "head"][..],
@@ -623,6 +595,5 @@ fn sqlite_lock_time_out_while_creating_the_tables_is_a_lock_time_out() {
             "{command:?}"
         );
     }
-    done_tx.send(()).unwrap();
-    holder.join().unwrap();
+    std::mem::drop(holder);
 }

@@ -125,7 +125,11 @@ fn current_reports_rows_and_checks_heads() {
         assert_eq!(json["rows"], serde_json::json!(["m"]), "{d}");
         assert_eq!(json["at_heads"], false, "{d}");
         assert_eq!(json["error"]["kind"], "not_at_heads", "{d}");
-        assert_eq!(json["error"]["version_rows"], serde_json::json!(["m"]), "{d}");
+        assert_eq!(
+            json["error"]["version_rows"],
+            serde_json::json!(["m"]),
+            "{d}"
+        );
         assert_eq!(json["error"]["heads"].as_array().unwrap().len(), 2, "{d}");
 
         p.ok(&db, &["upgrade", "heads"]);

@@ -12,7 +12,7 @@ use std::process::{Command, Output, Stdio};
 use std::time::{Duration, Instant};
 
 use aludel_testdb::Server;
-use support::{create, drop, Db, Project};
+use support::{create, drop, Db, Project, SqliteWriteLock};
 
 /// Runs aludel with `args` on a pseudo-terminal in the project's folder; returns
 /// its exit code and what the terminal received (`\r\n` as `\n`, other `\r` kept).
@@ -211,7 +211,9 @@ fn a_run_waiting_for_the_lock_names_its_holder_then_goes_on() {
             "PostgreSQL backend pid N, application '"
         };
         assert!(
-            text.starts_with(&format!("Waiting for the migration lock, held by {held_by}")),
+            text.starts_with(&format!(
+                "Waiting for the migration lock, held by {held_by}"
+            )),
             "[{}] {text}",
             db.dialect()
         );
@@ -235,7 +237,11 @@ fn a_run_waiting_for_the_lock_names_its_holder_then_goes_on() {
         let (code, text) = on_terminal(&p, &db, &["upgrade", "head"]);
         assert!(holder.wait().unwrap().success());
         assert_eq!(code, Some(0), "{text}");
-        assert!(text.contains(" ... 1s\x1b[K"), "[{}] {text:?}", db.dialect());
+        assert!(
+            text.contains(" ... 1s\x1b[K"),
+            "[{}] {text:?}",
+            db.dialect()
+        );
         let screen = screen(&text);
         assert!(
             numbers_as_n(&screen[0]).ends_with("(up to Nm, lock_timeout) ... acquired after Ns"),
@@ -261,30 +267,11 @@ fn a_sqlite_run_waiting_for_the_write_lock_says_so() {
         unreachable!()
     };
     // Another connection holds the write lock for two seconds.
-    let path = path.clone();
-    let (locked_tx, locked_rx) = std::sync::mpsc::channel();
+    let lock = SqliteWriteLock::hold(path);
     let holder = std::thread::spawn(move || {
-        use sqlx::ConnectOptions;
-        let runtime = tokio::runtime::Builder::new_current_thread()
-            .enable_all()
-            .build()
-            .unwrap();
-        runtime.block_on(async move {
-            let mut conn = sqlx::sqlite::SqliteConnectOptions::new()
-                .filename(&path)
-                .connect()
-                .await
-                .unwrap();
-            sqlx::raw_sql("BEGIN IMMEDIATE")
-                .execute(&mut conn)
-                .await
-                .unwrap();
-            locked_tx.send(()).unwrap();
-            tokio::time::sleep(Duration::from_secs(2)).await;
-            sqlx::raw_sql("ROLLBACK").execute(&mut conn).await.unwrap();
-        });
+        std::thread::sleep(Duration::from_secs(2));
+        std::mem::drop(lock);
     });
-    locked_rx.recv().unwrap();
     let out = p.run(&db, &["upgrade", "head"]);
     holder.join().unwrap();
     assert!(out.status.success(), "{}", stderr(&out));

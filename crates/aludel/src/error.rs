@@ -28,7 +28,7 @@ pub struct CommandError {
     pub reason: Option<String>,
     pub hint: Option<String>,
     /// Kind (`command` unless [`with_kind`](CommandError::with_kind)) and fields.
-    pub fields: ErrorFields,
+    pub fields: Box<ErrorFields>,
 }
 
 impl CommandError {
@@ -37,7 +37,7 @@ impl CommandError {
             message: message.into(),
             reason: None,
             hint: None,
-            fields: ErrorFields::new("command"),
+            fields: Box::new(ErrorFields::new("command")),
         }
     }
     /// The stable name of this error (docs/json-output.md).
@@ -51,7 +51,7 @@ impl CommandError {
     }
     /// The file the error is about and, when known, the line.
     pub fn with_location(mut self, path: Option<&Path>, line: Option<usize>) -> Self {
-        self.fields = self.fields.at(path, line);
+        *self.fields = std::mem::take(&mut *self.fields).at(path, line);
         self
     }
     pub fn with_argument(mut self, argument: impl Into<String>) -> Self {
@@ -423,7 +423,7 @@ impl Catch<'_> {
             RevisionError::Other(_) => CommandError::new(precise),
         };
         Error::Command(CommandError {
-            fields: graph_fields(&err),
+            fields: Box::new(graph_fields(&err)),
             ..command
         })
     }

@@ -156,7 +156,9 @@ impl InitError {
                 ErrorFields::new("path_not_utf8").at(Some(path), None)
             }
             InitError::CurrentDir { .. } => ErrorFields::new("working_directory_unreadable"),
-            InitError::Io { path, .. } => ErrorFields::new("init_write_failed").at(Some(path), None),
+            InitError::Io { path, .. } => {
+                ErrorFields::new("init_write_failed").at(Some(path), None)
+            }
         }
     }
 }

@@ -312,3 +312,62 @@ pub fn strings(v: &[&str]) -> Vec<String> {
     v.sort();
     v
 }
+
+/// Another connection writing to the SQLite file at `path` (created if missing):
+/// it holds the write lock (`BEGIN IMMEDIATE` and a pending INSERT) until dropped.
+pub struct SqliteWriteLock {
+    release: Option<std::sync::mpsc::Sender<()>>,
+    thread: Option<std::thread::JoinHandle<()>>,
+}
+
+impl SqliteWriteLock {
+    /// Returns once the lock is held.
+    pub fn hold(path: &Path) -> SqliteWriteLock {
+        let path = path.to_path_buf();
+        let (locked_tx, locked_rx) = std::sync::mpsc::channel();
+        let (release, released) = std::sync::mpsc::channel::<()>();
+        let thread = std::thread::spawn(move || {
+            use sqlx::{ConnectOptions, Connection};
+            let runtime = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+                .expect("runtime");
+            runtime.block_on(async move {
+                let mut conn = sqlx::sqlite::SqliteConnectOptions::new()
+                    .filename(&path)
+                    .create_if_missing(true)
+                    .connect()
+                    .await
+                    .expect("open sqlite");
+                sqlx::raw_sql(
+                    "CREATE TABLE IF NOT EXISTS other_writer (id INTEGER); BEGIN IMMEDIATE; \
+                     INSERT INTO other_writer VALUES (1)",
+                )
+                .execute(&mut conn)
+                .await
+                .expect("take the write lock");
+                locked_tx.send(()).expect("report the lock");
+                let _ = released.recv();
+                sqlx::raw_sql("ROLLBACK")
+                    .execute(&mut conn)
+                    .await
+                    .expect("rollback");
+                conn.close().await.expect("close");
+            });
+        });
+        locked_rx.recv().expect("the lock is held");
+        SqliteWriteLock {
+            release: Some(release),
+            thread: Some(thread),
+        }
+    }
+}
+
+impl Drop for SqliteWriteLock {
+    fn drop(&mut self) {
+        self.release.take();
+        if let Some(thread) = self.thread.take() {
+            let _ = thread.join();
+        }
+    }
+}

@@ -14,7 +14,8 @@ use crate::project::{normalize, Project};
 use crate::revision::{Node, RevIdx};
 use crate::script::{
     new_revision_id, parse_revision_file, render_file_name, render_template, slugify,
-    validate_revision_id, write_new_file, CreateDate, TemplateVars, DEFAULT_TEMPLATE,
+    validate_branch_label, validate_revision_id, write_new_file, CreateDate, TemplateVars,
+    DEFAULT_TEMPLATE,
 };
 
 /// Options of `revision` (Alembic's flags).
@@ -198,17 +199,7 @@ fn generate(project: &Project, req: Request) -> Result<GeneratedRevision> {
             .with_revision(existing)
             .into());
         }
-        if label.is_empty()
-            || label
-                .chars()
-                .any(|c| c.is_whitespace() || "@-+:,".contains(c))
-        {
-            return Err(CommandError::new(format!(
-                "Branch label '{label}' is not valid: it must be non-empty, without spaces or any of @ - + : ,"
-            ))
-            .with_kind("invalid_branch_label")
-            .into());
-        }
+        validate_branch_label(label)?;
     }
 
     let down_ids: Vec<String> = heads.iter().map(|&h| map.id(h).to_string()).collect();

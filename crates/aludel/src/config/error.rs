@@ -193,8 +193,15 @@ impl ConfigError {
     /// (docs/json-output.md).
     pub fn fields(&self) -> ErrorFields {
         let file = |kind, path: &PathBuf| ErrorFields::new(kind).at(Some(path), None);
+        // Some messages name the table `[aludel]`: the field holds its name.
         let keyed = |kind, path: &PathBuf, table: &str, key: &str| ErrorFields {
-            table: Some(table.to_string()),
+            table: Some(
+                table
+                    .strip_prefix('[')
+                    .and_then(|t| t.strip_suffix(']'))
+                    .unwrap_or(table)
+                    .to_string(),
+            ),
             key: Some(key.to_string()),
             ..file(kind, path)
         };

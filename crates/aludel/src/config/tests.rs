@@ -689,11 +689,20 @@ fn the_config_file_is_found_in_a_parent_and_its_paths_stay_relative_to_it() {
     );
     // Messages name it as reached from the working directory.
     write(dir.path(), "aludel.toml", "[aludel]\nscript_location = 3\n");
-    let e = Config::load(&opts(&sub), &env(&[])).unwrap_err().to_string();
-    assert!(e.starts_with("../../aludel.toml: key 'script_location'"), "{e}");
+    let e = Config::load(&opts(&sub), &env(&[]))
+        .unwrap_err()
+        .to_string();
+    assert!(
+        e.starts_with("../../aludel.toml: key 'script_location'"),
+        "{e}"
+    );
 
     // The nearest one wins; -c and ALUDEL_CONFIG are not searched for.
-    write(&sub, "aludel.toml", "[aludel]\nscript_location = \"here\"\n");
+    write(
+        &sub,
+        "aludel.toml",
+        "[aludel]\nscript_location = \"here\"\n",
+    );
     let cfg = Config::load(&opts(&sub), &env(&[])).unwrap();
     assert_eq!(cfg.script_location, normalize(&sub).join("here"));
     let e = Config::load(&opts(&sub), &env(&[("ALUDEL_CONFIG", "other.toml")]))

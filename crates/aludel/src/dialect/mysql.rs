@@ -12,8 +12,8 @@ use sqlx::{ConnectOptions as _, Connection as _};
 use super::keywords;
 use super::tables::{quote_if_needed, HistoryTypes};
 use super::{
-    raw, ConnectOptions, Connection, DbError, DbErrorKind, LockScope, LockWaiting, NameLimit, SessionInfo,
-    SqlDialect, TableRef,
+    raw, ConnectOptions, Connection, DbError, DbErrorKind, LockScope, LockWaiting, NameLimit,
+    SessionInfo, SqlDialect, TableRef,
 };
 use crate::config::{DatabaseUrl, Dialect};
 

@@ -13,8 +13,8 @@ use sqlx::{ConnectOptions as _, Connection as _};
 use super::keywords;
 use super::tables::{quote_if_needed, HistoryTypes};
 use super::{
-    raw, Access, BeginError, ConnectOptions, Connection, DbError, DbErrorKind, LockScope, LockWaiting,
-    SessionInfo, SqlDialect, TableRef,
+    raw, Access, BeginError, ConnectOptions, Connection, DbError, DbErrorKind, LockScope,
+    LockWaiting, SessionInfo, SqlDialect, TableRef,
 };
 use crate::config::{DatabaseUrl, Dialect, SqliteTarget};
 
@@ -72,7 +72,8 @@ pub(crate) struct SqliteConn {
 }
 
 /// Who holds SQLite's write lock, as far as aludel can tell.
-const OTHER_WRITER: &str = "another connection writing to this SQLite file (SQLite cannot say which)";
+const OTHER_WRITER: &str =
+    "another connection writing to this SQLite file (SQLite cannot say which)";
 
 /// SQLITE_BUSY and its extended codes.
 fn is_busy(e: &DbError) -> bool {
@@ -214,11 +215,7 @@ impl SqliteConn {
     /// whole lock timeout.
     fn begin_failed(&self, e: DbError) -> DbError {
         if is_busy(&e) {
-            DbError::lock_timeout(
-                &self.file,
-                self.lock_timeout,
-                Some(OTHER_WRITER.into()),
-            )
+            DbError::lock_timeout(&self.file, self.lock_timeout, Some(OTHER_WRITER.into()))
         } else {
             e
         }
@@ -337,7 +334,11 @@ impl Connection for SqliteConn {
         let mut told = false;
         let result = loop {
             match raw::execute::<Sqlite>(conn, BEGIN, None).await {
-                Ok(_) => break raw::execute::<Sqlite>(conn, "ROLLBACK", None).await.map(|_| ()),
+                Ok(_) => {
+                    break raw::execute::<Sqlite>(conn, "ROLLBACK", None)
+                        .await
+                        .map(|_| ())
+                }
                 Err(e) if is_busy(&e) => {
                     if tokio::time::Instant::now() >= deadline {
                         break Err(e);

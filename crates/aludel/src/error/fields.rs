@@ -24,7 +24,7 @@ pub struct ErrorFields {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub direction: Option<&'static str>,
     /// The file the error is about (a revision file, the config file, `.env`).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", serialize_with = "lossy_path")]
     pub path: Option<PathBuf>,
     /// 1-based line in `path`.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -67,6 +67,15 @@ pub struct ErrorFields {
     pub committed_steps: Option<Vec<StepReport>>,
 }
 
+/// A path as text, whatever its bytes (a name that is not UTF-8 is an error kind
+/// of its own, so it must still serialize).
+fn lossy_path<S: serde::Serializer>(path: &Option<PathBuf>, out: S) -> Result<S::Ok, S::Error> {
+    match path {
+        Some(p) => out.serialize_str(&p.to_string_lossy()),
+        None => out.serialize_none(),
+    }
+}
+
 impl ErrorFields {
     /// Fields of `kind`, nothing else set.
     pub fn new(kind: &'static str) -> Self {
@@ -91,7 +100,7 @@ impl Error {
             Error::Config(e) => e.fields(),
             Error::Script(e) => ErrorFields::new(e.kind()).at(e.path(), e.line()),
             Error::Init(e) => e.fields(),
-            Error::Command(c) => c.fields.clone(),
+            Error::Command(c) => (*c.fields).clone(),
             Error::Database { source, .. } => database_fields(source),
             Error::Migration(m) => migration_fields(m),
             Error::Uncertain(u) => uncertain_fields(u),
