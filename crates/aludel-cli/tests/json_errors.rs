@@ -391,7 +391,15 @@ fn cases() -> Vec<Case> {
             f.run(&["revision", "-m", "new", "--rev-id", "a"])
         }),
         case("branch_label_in_use", |f| {
-            f.run(&["revision", "-m", "new", "--rev-id", "c", "--branch-label", "b"])
+            f.run(&[
+                "revision",
+                "-m",
+                "new",
+                "--rev-id",
+                "c",
+                "--branch-label",
+                "b",
+            ])
         }),
         case("missing_reference", |f| {
             f.rev("c", "nope", "SELECT 1;", "SELECT 1;");
