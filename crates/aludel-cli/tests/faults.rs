@@ -208,7 +208,10 @@ fn backup_hooks_get_the_password_through_the_environment_only() {
         let dump = std::fs::read_to_string(backups[0].path()).unwrap();
         assert!(dump.contains("CREATE TABLE"), "[{server}] {dump}");
         assert!(dump.contains("ta"), "[{server}] {dump}");
-        assert!(!dump.contains("tb"), "[{server}] backed up before b ran");
+        assert!(
+            !dump.contains("tb"),
+            "[{server}] backed up before b ran: {dump}"
+        );
     }
 }
 

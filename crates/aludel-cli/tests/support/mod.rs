@@ -127,6 +127,8 @@ impl Db {
     /// Whether a table exists (aludel's own included).
     pub fn has_table(&self, name: &str) -> bool {
         match self {
+            // No file yet (aludel creates it with its first write): no table.
+            Db::Sqlite { path, .. } if !path.exists() => false,
             Db::Sqlite { .. } => !self
                 .column(&format!(
                     "SELECT name FROM sqlite_master WHERE name = '{name}'"
@@ -159,22 +161,36 @@ fn normalize_bool(s: &str) -> String {
     }
 }
 
-fn sqlite_query(path: &Path, sql: &str) -> Vec<Vec<Option<String>>> {
-    use sqlx::{ConnectOptions, Row};
-    let path = path.to_path_buf();
-    let sql = sql.to_string();
+/// Runs `work` on a new connection to the SQLite file at `path` (created if
+/// missing when `create`), on a runtime of its own.
+fn with_sqlite<T>(
+    path: &Path,
+    create: bool,
+    work: impl AsyncFnOnce(&mut sqlx::SqliteConnection) -> T,
+) -> T {
+    use sqlx::{ConnectOptions, Connection};
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
         .expect("runtime");
     runtime.block_on(async move {
         let mut conn = sqlx::sqlite::SqliteConnectOptions::new()
-            .filename(&path)
+            .filename(path)
+            .create_if_missing(create)
             .connect()
             .await
             .expect("open sqlite");
-        let rows = sqlx::raw_sql(sqlx::AssertSqlSafe(sql))
-            .fetch_all(&mut conn)
+        let result = work(&mut conn).await;
+        conn.close().await.expect("close sqlite");
+        result
+    })
+}
+
+fn sqlite_query(path: &Path, sql: &str) -> Vec<Vec<Option<String>>> {
+    use sqlx::Row;
+    with_sqlite(path, false, async |conn| {
+        let rows = sqlx::raw_sql(sqlx::AssertSqlSafe(sql.to_string()))
+            .fetch_all(conn)
             .await
             .expect("sqlite query");
         rows.iter()
@@ -327,33 +343,21 @@ impl SqliteWriteLock {
         let (locked_tx, locked_rx) = std::sync::mpsc::channel();
         let (release, released) = std::sync::mpsc::channel::<()>();
         let thread = std::thread::spawn(move || {
-            use sqlx::{ConnectOptions, Connection};
-            let runtime = tokio::runtime::Builder::new_current_thread()
-                .enable_all()
-                .build()
-                .expect("runtime");
-            runtime.block_on(async move {
-                let mut conn = sqlx::sqlite::SqliteConnectOptions::new()
-                    .filename(&path)
-                    .create_if_missing(true)
-                    .connect()
-                    .await
-                    .expect("open sqlite");
+            with_sqlite(&path, true, async |conn| {
                 sqlx::raw_sql(
                     "CREATE TABLE IF NOT EXISTS other_writer (id INTEGER); BEGIN IMMEDIATE; \
                      INSERT INTO other_writer VALUES (1)",
                 )
-                .execute(&mut conn)
+                .execute(&mut *conn)
                 .await
                 .expect("take the write lock");
                 locked_tx.send(()).expect("report the lock");
                 let _ = released.recv();
                 sqlx::raw_sql("ROLLBACK")
-                    .execute(&mut conn)
+                    .execute(&mut *conn)
                     .await
                     .expect("rollback");
-                conn.close().await.expect("close");
-            });
+            })
         });
         locked_rx.recv().expect("the lock is held");
         SqliteWriteLock {
