@@ -1,5 +1,8 @@
 //! Command-line grammar: Alembic's commands and flags in kebab-case (underscore
-//! spellings accepted), global options before the command.
+//! spellings accepted). Global options work before or after the command
+//! (`aludel downgrade r1 -q`), except `-c FILE`, which goes before it as in Alembic
+//! (after the command, `current -c` is `--check-heads`; `--config FILE` works
+//! anywhere).
 
 use std::path::PathBuf;
 
@@ -22,48 +25,65 @@ Examples:
 #[derive(Debug, Parser)]
 #[command(name = "aludel", version, about = "Database schema migrations with Alembic's semantics", after_help = EXAMPLES)]
 pub struct Cli {
-    /// Configuration file (default: $ALUDEL_CONFIG, else ./aludel.toml)
-    #[arg(short = 'c', long = "config", value_name = "FILE")]
+    /// Configuration file, before the command (default: $ALUDEL_CONFIG, else
+    /// aludel.toml in the working directory or the nearest parent that has one)
+    #[arg(short = 'c', value_name = "FILE")]
+    pub config_short: Option<PathBuf>,
+    /// Configuration file, before or after the command (as -c FILE)
+    #[arg(long = "config", value_name = "FILE", global = true)]
     pub config: Option<PathBuf>,
     /// Read the table [NAME] of the configuration instead of [aludel]
-    #[arg(short = 'n', long = "name", value_name = "NAME")]
+    #[arg(short = 'n', long = "name", value_name = "NAME", global = true)]
     pub name: Option<String>,
     /// key=value made available to templates and hooks as {x.key} (repeatable)
-    #[arg(short = 'x', value_name = "KEY=VALUE")]
+    #[arg(short = 'x', value_name = "KEY=VALUE", global = true)]
     pub x: Vec<String>,
     /// Database URL (overrides DATABASE_URL and database_url)
-    #[arg(long, value_name = "URL")]
+    #[arg(long, value_name = "URL", global = true)]
     pub url: Option<String>,
     /// Print only errors
-    #[arg(short = 'q', long)]
+    #[arg(short = 'q', long, global = true)]
     pub quiet: bool,
-    /// More detail in messages
-    #[arg(short = 'v', long = "verbose")]
+    /// More detail: full log entries (heads, branches, history, current), the
+    /// database URL and changed files (current)
+    #[arg(short = 'v', long = "verbose", global = true)]
     pub verbose: bool,
-    /// Output format
-    #[arg(long, value_enum, default_value_t = OutputFormat::Text)]
+    /// Output format (JSON: one document on stdout, errors included)
+    #[arg(long, value_enum, default_value_t = OutputFormat::Text, global = true)]
     pub format: OutputFormat,
     /// Colour in terminal output
-    #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
+    #[arg(long, value_enum, default_value_t = ColorChoice::Auto, global = true)]
     pub color: ColorChoice,
     /// Retry the first connection until the database answers, up to DURATION
     /// (e.g. `30s`, `2m`): for containers that start together.
-    #[arg(long, value_name = "DURATION", value_parser = parse_wait)]
+    #[arg(long, value_name = "DURATION", value_parser = parse_wait, global = true)]
     pub wait: Option<std::time::Duration>,
     #[command(subcommand)]
     pub command: Command,
 }
 
+impl Cli {
+    /// `--config FILE` or `-c FILE`.
+    pub fn config_file(&self) -> Option<PathBuf> {
+        self.config.clone().or_else(|| self.config_short.clone())
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum OutputFormat {
+    /// Alembic's text formats
     Text,
+    /// One JSON document (docs/json-output.md)
     Json,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum ColorChoice {
+    /// Colour when stderr is a terminal and NO_COLOR is not set
     Auto,
+    /// Always colour
     Always,
+    /// Never colour
     Never,
 }
 
@@ -87,17 +107,12 @@ pub enum Command {
     Merge(MergeArgs),
     /// Show the head revisions
     Heads {
-        #[arg(short = 'v', long)]
-        verbose: bool,
         /// Treat dependencies as down revisions (omit effective heads)
         #[arg(long, alias = "resolve_dependencies")]
         resolve_dependencies: bool,
     },
     /// Show the branch points
-    Branches {
-        #[arg(short = 'v', long)]
-        verbose: bool,
-    },
+    Branches,
     /// List revisions, newest first
     History {
         /// Range [start]:[end], [start]: or :[end]
@@ -108,19 +123,23 @@ pub enum Command {
             allow_hyphen_values = true
         )]
         rev_range: Option<String>,
-        #[arg(short = 'v', long)]
-        verbose: bool,
-        /// Mark the revisions the database is at with `(current)`.
+        /// Connect to the database and mark with `(current)` the revisions its
+        /// version table holds (the heads of what is applied), and show under a
+        /// revision a step of it left part-way
         #[arg(short = 'i', long, alias = "indicate_current")]
         indicate_current: bool,
     },
     /// Show the revision(s) an identifier names
     Show {
-        #[arg(allow_hyphen_values = true)]
+        /// A revision id or prefix, `head`, `heads`, `base`, `current`, a label,
+        /// `label@head`, a relative `rev-1`
+        #[arg(allow_hyphen_values = true, value_name = "REVISION")]
         rev: String,
     },
     /// Apply revisions up to REVISION (`head`, `heads`, an id, `+2`, `label@head`...).
     Upgrade {
+        /// Target: `head`, `heads`, an id or prefix, `label@head`, `+N`; with
+        /// --sql also a range START:END
         #[arg(allow_hyphen_values = true)]
         revision: String,
         #[command(flatten)]
@@ -131,6 +150,8 @@ pub enum Command {
     },
     /// Revert revisions down to REVISION (`-1`, `base`, an id...).
     Downgrade {
+        /// Target: `-N`, `base`, an id or prefix, `label@-N`; with --sql a range
+        /// START:END is required
         #[arg(allow_hyphen_values = true)]
         revision: String,
         #[command(flatten)]
@@ -144,14 +165,14 @@ pub enum Command {
     },
     /// Show the revisions the database is at.
     Current {
-        #[arg(short = 'v', long)]
-        verbose: bool,
         /// Exit 1 unless the database is at every head.
         #[arg(short = 'c', long, alias = "check_heads")]
         check_heads: bool,
     },
     /// Set the version table to REVISIONS without running any migration.
     Stamp {
+        /// The revisions the version table should name (`head`, `base`, ids, …);
+        /// with --sql one START: prefix is allowed
         #[arg(required = true)]
         revisions: Vec<String>,
         #[command(flatten)]
@@ -168,7 +189,8 @@ pub enum Command {
     },
     /// Open the revision file(s) an identifier names in $VISUAL / $EDITOR
     Edit {
-        #[arg(allow_hyphen_values = true)]
+        /// A revision id or prefix, `head`, `current`, a label, …
+        #[arg(allow_hyphen_values = true, value_name = "REVISION")]
         rev: String,
     },
 }
@@ -216,10 +238,13 @@ pub struct MergeArgs {
     /// Revisions to merge (`heads` for all)
     #[arg(required = true)]
     pub revisions: Vec<String>,
+    /// Message (the first line names the file)
     #[arg(short = 'm', long)]
     pub message: Option<String>,
+    /// Branch label for the merge revision (repeatable)
     #[arg(long = "branch-label", alias = "branch_label")]
     pub branch_label: Vec<String>,
+    /// Use this revision id instead of a generated one
     #[arg(long = "rev-id", alias = "rev_id")]
     pub rev_id: Option<String>,
     /// Allow revisions that are not heads
@@ -230,7 +255,7 @@ pub struct MergeArgs {
 /// `--sql` and `--dialect`, shared by the commands that can print their SQL.
 #[derive(Debug, Args)]
 pub struct OfflineArgs {
-    /// Print the SQL script instead of running it (ranges `start:end` allowed).
+    /// Print the SQL script instead of running it
     #[arg(long)]
     pub sql: bool,
     /// The dialect of the script (default: the database URL's).
@@ -240,13 +265,57 @@ pub struct OfflineArgs {
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum DialectArg {
+    /// PostgreSQL
     #[value(alias = "postgres")]
     Postgresql,
+    /// MySQL and MariaDB
     #[value(alias = "mariadb")]
     Mysql,
+    /// SQLite
     Sqlite,
 }
 
 fn parse_wait(text: &str) -> Result<std::time::Duration, String> {
     aludel::config::parse_duration(text)
+}
+
+#[cfg(test)]
+mod tests {
+    use clap::CommandFactory;
+
+    use super::Cli;
+
+    /// Every positional argument, flag and option of every command says what it is
+    /// for in `--help`.
+    #[test]
+    fn every_argument_has_help() {
+        fn visit(cmd: &clap::Command, path: &str, missing: &mut Vec<String>) {
+            for arg in cmd.get_arguments() {
+                let id = arg.get_id().as_str();
+                if id == "help" || id == "version" {
+                    continue;
+                }
+                if arg
+                    .get_help()
+                    .is_none_or(|h| h.to_string().trim().is_empty())
+                {
+                    missing.push(format!("{path} {id}"));
+                }
+            }
+            for sub in cmd.get_subcommands() {
+                if sub.get_about().is_none() {
+                    missing.push(format!("{path} {} (the command)", sub.get_name()));
+                }
+                visit(sub, &format!("{path} {}", sub.get_name()), missing);
+            }
+        }
+        let mut missing = Vec::new();
+        visit(&Cli::command(), "aludel", &mut missing);
+        assert!(missing.is_empty(), "without help: {missing:?}");
+    }
+
+    #[test]
+    fn the_grammar_is_consistent() {
+        Cli::command().debug_assert();
+    }
 }

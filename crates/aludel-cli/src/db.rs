@@ -2,8 +2,6 @@
 //! library's migrate commands and renders their results (text as Alembic prints it,
 //! or JSON). Offline (`--sql`) forms print the library's script to stdout.
 
-use std::io::IsTerminal;
-
 use aludel::command::{self, MigrateOptions, OfflineOptions};
 use aludel::config::{Config, Dialect};
 use aludel::dialect::{Access, Connection};
@@ -15,7 +13,6 @@ use aludel::runtime::{Resume, RunReport};
 use serde_json::json;
 
 use crate::args::{Cli, Command, DialectArg, OfflineArgs, ResumeArg};
-use crate::progress::Progress;
 use crate::render::{line_or_entry, revisions_json, Out};
 
 /// The async runtime and the database connection of one command. Started before
@@ -35,7 +32,7 @@ impl Database {
     /// Starts connecting to `config`'s database in the background. Connecting
     /// creates nothing (a new SQLite file is created by the first write), so a
     /// project that fails to load leaves nothing behind.
-    pub fn start(cli: &Cli, config: &Config, access: Access) -> Result<Database> {
+    pub fn start(cli: &Cli, config: &Config, access: Access, out: &Out) -> Result<Database> {
         // One worker thread makes the connection while this thread reads files.
         let runtime = tokio::runtime::Builder::new_multi_thread()
             .worker_threads(1)
@@ -44,8 +41,10 @@ impl Database {
             .map_err(|e| Error::command(format!("Cannot start the async runtime: {e}")))?;
         let config = config.clone();
         let wait = cli.wait;
-        let connecting =
-            runtime.spawn(async move { command::connect_with_config(&config, wait, access).await });
+        let mut progress = out.progress.clone();
+        let connecting = runtime.spawn(async move {
+            command::connect_with_config(&config, wait, access, &mut progress).await
+        });
         Ok(Database {
             runtime: Some(runtime),
             connecting,
@@ -87,27 +86,28 @@ impl Drop for Database {
 fn with_connection<T>(
     cli: &Cli,
     project: &Project,
+    out: &Out,
     db: Option<Database>,
     work: impl AsyncFnOnce(&mut dyn Connection) -> Result<T>,
 ) -> Result<T> {
     let db = match db {
         Some(db) => db,
-        None => Database::start(cli, &project.config, access(&cli.command))?,
+        None => Database::start(cli, &project.config, access(&cli.command), out)?,
     };
     db.with_connection(work)
 }
 
 /// The version table's rows and the steps left part-way (for `history -i` and
 /// `-r current:`).
-pub fn current_state(cli: &Cli, project: &Project) -> Result<command::Current> {
-    with_connection(cli, project, None, async |conn| {
+pub fn current_state(cli: &Cli, project: &Project, out: &Out) -> Result<command::Current> {
+    with_connection(cli, project, out, None, async |conn| {
         command::current(conn, project, false).await
     })
 }
 
 /// The revisions `current` names (for `show current`, `edit current`).
-pub fn current_revisions(cli: &Cli, project: &Project) -> Result<Vec<RevIdx>> {
-    with_connection(cli, project, None, async |conn| {
+pub fn current_revisions(cli: &Cli, project: &Project, out: &Out) -> Result<Vec<RevIdx>> {
+    with_connection(cli, project, out, None, async |conn| {
         let rows = command::current(conn, project, false).await?.rows;
         Ok(rows
             .iter()
@@ -146,6 +146,7 @@ fn report_run(out: &Out, report: &RunReport) {
     for w in &report.warnings {
         eprintln!("warning: {w}");
     }
+    out.progress.summary(report);
     out.json(|| serde_json::to_value(report).unwrap_or_default());
 }
 
@@ -177,11 +178,7 @@ pub fn access(command: &Command) -> Access {
 
 /// Runs a database command; `db` is the connection started early, if any.
 pub fn run(cli: &Cli, project: &Project, out: &Out, db: Option<Database>) -> Result<()> {
-    let mut progress = Progress {
-        terminal: std::io::stderr().is_terminal(),
-        quiet: cli.quiet || out.is_json(),
-        started: None,
-    };
+    let mut progress = out.progress.clone();
     match &cli.command {
         Command::Upgrade {
             revision,
@@ -198,7 +195,7 @@ pub fn run(cli: &Cli, project: &Project, out: &Out, db: Option<Database>) -> Res
                 print_script(out, &script);
                 return Ok(());
             }
-            let report = with_connection(cli, project, db, async |conn| {
+            let report = with_connection(cli, project, out, db, async |conn| {
                 command::upgrade(conn, project, revision, &opts, &mut progress).await
             })?;
             report_run(out, &report);
@@ -219,7 +216,7 @@ pub fn run(cli: &Cli, project: &Project, out: &Out, db: Option<Database>) -> Res
                 print_script(out, &script);
                 return Ok(());
             }
-            let report = with_connection(cli, project, db, async |conn| {
+            let report = with_connection(cli, project, out, db, async |conn| {
                 command::downgrade(conn, project, revision, &opts, &mut progress).await
             })?;
             report_run(out, &report);
@@ -235,7 +232,7 @@ pub fn run(cli: &Cli, project: &Project, out: &Out, db: Option<Database>) -> Res
                 print_script(out, &script);
                 return Ok(());
             }
-            let report = with_connection(cli, project, db, async |conn| {
+            let report = with_connection(cli, project, out, db, async |conn| {
                 command::stamp(conn, project, revisions, *purge, &mut progress).await
             })?;
             report_run(out, &report);
@@ -246,17 +243,16 @@ pub fn run(cli: &Cli, project: &Project, out: &Out, db: Option<Database>) -> Res
                 print_script(out, &script);
                 return Ok(());
             }
-            let created = with_connection(cli, project, db, async |conn| {
-                command::ensure_version(conn, project).await
+            let created = with_connection(cli, project, out, db, async |conn| {
+                command::ensure_version(conn, project, &mut progress).await
             })?;
             out.json(
                 || json!({ "created": created, "version_table": project.config.version_table }),
             );
         }
-        Command::Current {
-            verbose,
-            check_heads,
-        } => current(cli, project, out, db, *verbose, *check_heads)?,
+        Command::Current { check_heads } => {
+            current(cli, project, out, db, cli.verbose, *check_heads)?
+        }
         _ => unreachable!("db::run is only called for database commands"),
     }
     Ok(())
@@ -270,7 +266,7 @@ fn current(
     verbose: bool,
     check_heads: bool,
 ) -> Result<()> {
-    let current = with_connection(cli, project, db, async |conn| {
+    let current = with_connection(cli, project, out, db, async |conn| {
         command::current(conn, project, verbose).await
     })?;
     if !out.is_json() {
@@ -281,6 +277,15 @@ fn current(
     if verbose {
         let url = project.config.database_url()?;
         out.text(&format!("Current revision(s) for {}:", url.masked()));
+    }
+    if current.rows.is_empty() {
+        let table = match &project.config.version_table_schema {
+            Some(schema) => format!("{schema}.{}", project.config.version_table),
+            None => project.config.version_table.clone(),
+        };
+        out.text(&format!(
+            "No revision applied (the version table {table} is empty or missing)"
+        ));
     }
     for &r in &current.current {
         let opts = LineOptions {
@@ -316,7 +321,11 @@ fn current(
         })
     });
     if check_heads && !at_heads {
+        let heads = project.map.ids(project.map.real_heads());
         return Err(CommandError::new("Database is not on all head revisions")
+            .with_kind("not_at_heads")
+            .with_heads(heads.clone())
+            .with_version_rows(current.rows.clone())
             .with_reason(format!(
                 "the database is at {}; the heads are {}",
                 if current.rows.is_empty() {
@@ -324,7 +333,7 @@ fn current(
                 } else {
                     current.rows.join(", ")
                 },
-                project.map.ids(project.map.real_heads()).join(", ")
+                heads.join(", ")
             ))
             .with_hint("run 'aludel upgrade heads'")
             .into());

@@ -12,10 +12,12 @@ use std::process::ExitCode;
 use clap::Parser;
 
 use args::{Cli, ColorChoice, OutputFormat};
+use progress::Progress;
+use render::Out;
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    let format = cli.format;
+    let json = cli.format == OutputFormat::Json;
     let color = match cli.color {
         ColorChoice::Always => true,
         ColorChoice::Never => false,
@@ -23,12 +25,21 @@ fn main() -> ExitCode {
             std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none()
         }
     };
-    match render::run(&cli) {
-        Ok(()) => ExitCode::SUCCESS,
+    let progress = Progress::new(std::io::stderr().is_terminal(), cli.quiet || json);
+    let out = Out::new(json, cli.quiet, progress);
+    let result = render::run(&cli, &out);
+    out.progress.finish();
+    match result {
+        Ok(()) => {
+            out.finish(None);
+            ExitCode::SUCCESS
+        }
         Err(err) => {
-            match format {
-                OutputFormat::Json => println!("{}", render::error_json(&err)),
-                OutputFormat::Text => eprint!("{}", render::error_text(&err, color)),
+            if json {
+                out.finish(Some(&err));
+            } else {
+                out.finish(None);
+                eprint!("{}", render::error_text(&err, color));
             }
             ExitCode::from(1)
         }

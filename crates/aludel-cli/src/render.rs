@@ -7,20 +7,26 @@ use std::path::{Path, PathBuf};
 use aludel::command::{self, InitAction, InitOptions, MergeOptions, RevisionOptions};
 use aludel::config::{Config, ConfigOptions, Environment};
 use aludel::display::{log_entry, revision_json, revision_line, LineOptions};
-use aludel::error::{Error, Result};
+use aludel::error::{CommandError, Error, Result};
 use aludel::project::Project;
 use aludel::revision::RevIdx;
 use serde_json::{json, Value};
 
-use crate::args::{Cli, Command, OutputFormat};
+use crate::args::{Cli, Command};
 use crate::db;
+use crate::progress::Progress;
 
-/// Standard output, buffered (history of 10,000 revisions is one write, not 10,000);
-/// flushed when dropped, and before anything slow happens ([`Out::flush`]).
+/// What a command shows: standard output, buffered (history of 10,000 revisions is
+/// one write, not 10,000; flushed when dropped, and before anything slow happens,
+/// [`Out::flush`]), its one JSON document, and the progress on stderr.
 pub(crate) struct Out {
     json: bool,
     quiet: bool,
     stdout: std::cell::RefCell<std::io::BufWriter<std::io::StdoutLock<'static>>>,
+    /// The command's JSON document, written by [`Out::finish`] (with the error, if
+    /// the command fails after making it: one document either way).
+    document: std::cell::RefCell<Option<Value>>,
+    pub(crate) progress: Progress,
 }
 
 impl Drop for Out {
@@ -30,6 +36,15 @@ impl Drop for Out {
 }
 
 impl Out {
+    pub(crate) fn new(json: bool, quiet: bool, progress: Progress) -> Out {
+        Out {
+            json,
+            quiet,
+            stdout: std::cell::RefCell::new(std::io::BufWriter::new(std::io::stdout().lock())),
+            document: std::cell::RefCell::new(None),
+            progress,
+        }
+    }
     pub(crate) fn flush(&self) {
         let _ = self.stdout.borrow_mut().flush();
     }
@@ -45,18 +60,39 @@ impl Out {
     pub(crate) fn is_json(&self) -> bool {
         self.json
     }
-    /// Writes the JSON document `doc` makes, in JSON mode only (building it for a
+    /// Sets the JSON document `doc` makes, in JSON mode only (building it for a
     /// 10,000-revision history would cost more than the text output itself).
     pub(crate) fn json(&self, doc: impl FnOnce() -> Value) {
         if self.json {
-            let _ = writeln!(self.stdout.borrow_mut(), "{}", doc());
+            *self.document.borrow_mut() = Some(doc());
         }
+    }
+    /// Writes the JSON document: the command's, the error's (`{"error": …}`), or
+    /// the command's with the error added under `"error"` when it failed after
+    /// making one (`current --check-heads`).
+    pub(crate) fn finish(&self, error: Option<&Error>) {
+        let doc = self.document.borrow_mut().take();
+        let doc = match (doc, error) {
+            (Some(Value::Object(mut doc)), Some(err)) => {
+                doc.insert("error".into(), error_json(err));
+                Some(Value::Object(doc))
+            }
+            (_, Some(err)) => Some(json!({ "error": error_json(err) })),
+            (doc, None) => doc,
+        };
+        if let Some(doc) = doc {
+            let _ = writeln!(self.stdout.borrow_mut(), "{doc}");
+        }
+        self.flush();
     }
 }
 
 fn cwd() -> Result<PathBuf> {
-    std::env::current_dir()
-        .map_err(|e| Error::command(format!("Cannot read the working directory: {e}")))
+    std::env::current_dir().map_err(|e| {
+        CommandError::new(format!("Cannot read the working directory: {e}"))
+            .with_kind("working_directory_unreadable")
+            .into()
+    })
 }
 
 /// Opens the project for the rest of the process. It is leaked on purpose: the
@@ -74,7 +110,7 @@ fn load_config(cli: &Cli) -> Result<Config> {
     let cwd = cwd()?;
     let env = Environment::from_process(&cwd)?;
     let opts = ConfigOptions {
-        config_path: cli.config.clone(),
+        config_path: cli.config_file(),
         name: cli.name.clone(),
         url: cli.url.clone(),
         x_args: cli.x.clone(),
@@ -92,12 +128,7 @@ pub(crate) fn revisions_json(project: &Project, revs: &[RevIdx]) -> Vec<Value> {
         .collect()
 }
 
-pub fn run(cli: &Cli) -> Result<()> {
-    let out = Out {
-        json: cli.format == OutputFormat::Json,
-        quiet: cli.quiet,
-        stdout: std::cell::RefCell::new(std::io::BufWriter::new(std::io::stdout().lock())),
-    };
+pub fn run(cli: &Cli, out: &Out) -> Result<()> {
     match &cli.command {
         Command::Init {
             directory,
@@ -105,8 +136,7 @@ pub fn run(cli: &Cli) -> Result<()> {
         } => {
             let cwd = cwd()?;
             let config_path = cli
-                .config
-                .clone()
+                .config_file()
                 .or_else(|| std::env::var_os("ALUDEL_CONFIG").map(PathBuf::from))
                 .unwrap_or_else(|| PathBuf::from("aludel.toml"));
             let report = command::init(&InitOptions {
@@ -169,7 +199,7 @@ pub fn run(cli: &Cli) -> Result<()> {
                     cwd: cwd()?,
                 },
             )?;
-            report_generated(&out, &generated);
+            report_generated(out, &generated);
         }
         Command::Merge(a) => {
             let project = open_project(cli)?;
@@ -184,12 +214,12 @@ pub fn run(cli: &Cli) -> Result<()> {
                     cwd: cwd()?,
                 },
             )?;
-            report_generated(&out, &generated);
+            report_generated(out, &generated);
         }
         Command::Heads {
-            verbose,
             resolve_dependencies,
         } => {
+            let verbose = &cli.verbose;
             let project = open_project(cli)?;
             let heads = command::heads(project, *resolve_dependencies)?;
             for &h in &heads {
@@ -197,7 +227,8 @@ pub fn run(cli: &Cli) -> Result<()> {
             }
             out.json(|| json!({"heads": revisions_json(project, &heads)}));
         }
-        Command::Branches { verbose } => {
+        Command::Branches => {
+            let verbose = &cli.verbose;
             let project = open_project(cli)?;
             let points = command::branches(project)?;
             let map = &project.map;
@@ -237,15 +268,15 @@ pub fn run(cli: &Cli) -> Result<()> {
         }
         Command::History {
             rev_range,
-            verbose,
             indicate_current,
         } => {
+            let verbose = &cli.verbose;
             let project = open_project(cli)?;
             let uses_current = rev_range
                 .as_deref()
                 .is_some_and(|r| r.split(':').any(|side| side == "current"));
             let (rows, partial) = if *indicate_current || uses_current {
-                let state = db::current_state(cli, project)?;
+                let state = db::current_state(cli, project, out)?;
                 (state.rows, state.partial)
             } else {
                 Default::default()
@@ -291,17 +322,22 @@ pub fn run(cli: &Cli) -> Result<()> {
         | Command::EnsureVersion { .. } => {
             let config = load_config(cli)?;
             let db = if db::connects(&cli.command) {
-                Some(db::Database::start(cli, &config, db::access(&cli.command))?)
+                Some(db::Database::start(
+                    cli,
+                    &config,
+                    db::access(&cli.command),
+                    out,
+                )?)
             } else {
                 None
             };
             let project = open_loaded(config)?;
-            db::run(cli, project, &out, db)?;
+            db::run(cli, project, out, db)?;
         }
         Command::Show { rev } => {
             let project = open_project(cli)?;
             let revs = if rev == "current" {
-                db::current_revisions(cli, project)?
+                db::current_revisions(cli, project, out)?
             } else {
                 command::show(project, rev)?
             };
@@ -314,7 +350,7 @@ pub fn run(cli: &Cli) -> Result<()> {
             let project = open_project(cli)?;
             let editor = command::editor_from_env();
             let opened = if rev == "current" {
-                let revs = db::current_revisions(cli, project)?;
+                let revs = db::current_revisions(cli, project, out)?;
                 if revs.is_empty() {
                     return Err(Error::command("No current revisions"));
                 }
@@ -386,6 +422,14 @@ pub fn error_text(err: &Error, color: bool) -> String {
     s
 }
 
+/// The `"error"` object of a JSON document: `kind`, `message`, `reason`, `hint`,
+/// and the error's fields (docs/json-output.md).
 pub fn error_json(err: &Error) -> Value {
-    json!({"error": {"message": err.to_string(), "reason": err.reason(), "hint": err.hint()}})
+    let mut doc = serde_json::to_value(err.fields()).unwrap_or_else(|_| json!({}));
+    if let Value::Object(map) = &mut doc {
+        map.insert("message".into(), json!(err.to_string()));
+        map.insert("reason".into(), json!(err.reason()));
+        map.insert("hint".into(), json!(err.hint()));
+    }
+    doc
 }

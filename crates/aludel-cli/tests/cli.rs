@@ -209,3 +209,119 @@ fn missing_config_and_usage_errors() {
         .stderr(predicate::str::contains("No config file"));
     aludel(dir.path()).arg("no-such-command").assert().code(2);
 }
+
+#[test]
+fn global_options_work_after_the_command_and_c_before_it() {
+    let dir = project();
+    write_rev(dir.path(), "one", "r1", "", "");
+    write_rev(dir.path(), "two", "r2", "r1", "");
+    let url = format!("sqlite:///{}", dir.path().join("app.db").display());
+    // --url and -q after the command: applied, and nothing printed.
+    let out = aludel(dir.path())
+        .args(["upgrade", "head", "--url", &url, "-q"])
+        .assert()
+        .success()
+        .get_output()
+        .clone();
+    assert_eq!(
+        (out.stdout.as_slice(), out.stderr.as_slice()),
+        (&b""[..], &b""[..])
+    );
+    let current = stdout(aludel(dir.path()).args(["current", "--url", &url]));
+    assert_eq!(current, "r2 (head)\n");
+    // A relative revision and a global flag, in both orders.
+    aludel(dir.path())
+        .args(["downgrade", "-1", "-q", "--url", &url])
+        .assert()
+        .success()
+        .stderr("");
+    aludel(dir.path())
+        .args(["downgrade", "-q", "--url", &url, "-1"])
+        .assert()
+        .success()
+        .stderr("");
+    assert_eq!(
+        stdout(aludel(dir.path()).args(["current", "--url", &url])),
+        "No revision applied (the version table aludel_version is empty or missing)\n"
+    );
+    // --format and -v after the command.
+    let heads = stdout(aludel(dir.path()).args(["heads", "--format", "json"]));
+    assert!(heads.starts_with("{\"heads\":[{"), "{heads}");
+    let verbose = stdout(aludel(dir.path()).args(["heads", "-v"]));
+    assert!(verbose.starts_with("Rev: r2 (head)\n"), "{verbose}");
+    assert_eq!(verbose, stdout(aludel(dir.path()).args(["-v", "heads"])));
+    // -c FILE before the command; after it, current -c is --check-heads (as in
+    // Alembic), and --config FILE works anywhere.
+    std::fs::rename(
+        dir.path().join("aludel.toml"),
+        dir.path().join("other.toml"),
+    )
+    .unwrap();
+    let heads = stdout(aludel(dir.path()).args(["-c", "other.toml", "heads"]));
+    assert_eq!(heads, "r2 (head)\n");
+    assert_eq!(
+        stdout(aludel(dir.path()).args(["heads", "--config", "other.toml"])),
+        heads
+    );
+    aludel(dir.path())
+        .args(["current", "--config", "other.toml", "--url", &url, "-c"])
+        .assert()
+        .code(1)
+        .stderr(predicate::str::starts_with(
+            "error: Database is not on all head revisions\n",
+        ));
+}
+
+#[test]
+fn the_config_file_is_found_in_a_parent_folder() {
+    let dir = project();
+    write_rev(dir.path(), "one", "r1", "", "");
+    let deep = dir.path().join("app/api");
+    std::fs::create_dir_all(&deep).unwrap();
+    assert_eq!(stdout(aludel(&deep).arg("heads")), "r1 (head)\n");
+    // New revisions go to the project's migrations, not next to the working folder.
+    aludel(&deep)
+        .args(["revision", "-m", "two", "--rev-id", "r2"])
+        .assert()
+        .success();
+    assert_eq!(stdout(aludel(dir.path()).arg("heads")), "r2 (head)\n");
+    assert!(!deep.join("migrations").exists());
+    // Messages name the file as reached from the working folder.
+    std::fs::write(
+        dir.path().join("aludel.toml"),
+        "[aludel]\nscript_location = 1\n",
+    )
+    .unwrap();
+    aludel(&deep).arg("heads").assert().code(1).stderr(
+        "error: ../../aludel.toml: key 'script_location' in [aludel] must be a string, found integer\n  hint: give 'script_location' a string\n",
+    );
+}
+
+#[test]
+fn help_says_what_each_argument_is() {
+    let dir = tempfile::tempdir().unwrap();
+    let help = |args: &[&str]| stdout(aludel(dir.path()).args(args));
+    let ensure = help(&["ensure-version", "--help"]);
+    assert!(
+        ensure.contains("Print the SQL script instead of running it"),
+        "{ensure}"
+    );
+    assert!(!ensure.to_lowercase().contains("range"), "{ensure}");
+    let upgrade = help(&["upgrade", "--help"]);
+    assert!(
+        upgrade.contains("<REVISION>\n          Target: `head`, `heads`, an id or prefix"),
+        "{upgrade}"
+    );
+    let merge = help(&["merge", "--help"]);
+    assert!(
+        merge.contains("-m, --message <MESSAGE>")
+            && merge.contains("Message (the first line names the file)"),
+        "{merge}"
+    );
+    let history = help(&["history", "--help"]);
+    assert!(
+        history.contains("mark with `(current)` the revisions its")
+            && history.contains("version table holds"),
+        "{history}"
+    );
+}

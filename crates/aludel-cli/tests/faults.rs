@@ -8,7 +8,7 @@ use std::process::{Output, Stdio};
 use std::time::{Duration, Instant};
 
 use aludel_testdb::{Server, TestDb};
-use support::{create, drop, Project};
+use support::{create, drop, Project, SqliteWriteLock};
 
 /// A login of its own, with a password, on a test database; dropped at the end.
 struct PasswordUser {
@@ -208,7 +208,10 @@ fn backup_hooks_get_the_password_through_the_environment_only() {
         let dump = std::fs::read_to_string(backups[0].path()).unwrap();
         assert!(dump.contains("CREATE TABLE"), "[{server}] {dump}");
         assert!(dump.contains("ta"), "[{server}] {dump}");
-        assert!(!dump.contains("tb"), "[{server}] backed up before b ran");
+        assert!(
+            !dump.contains("tb"),
+            "[{server}] backed up before b ran: {dump}"
+        );
     }
 }
 
@@ -570,35 +573,7 @@ fn sqlite_lock_time_out_while_creating_the_tables_is_a_lock_time_out() {
     .unwrap();
     p.rev(1, "a", &[], &create("ta"), &drop("ta"));
     // Another writer holds the file for the whole run.
-    let (locked_tx, locked_rx) = std::sync::mpsc::channel();
-    let (done_tx, done_rx) = std::sync::mpsc::channel::<()>();
-    let path = file.clone();
-    let holder = std::thread::spawn(move || {
-        use sqlx::{ConnectOptions, Connection};
-        let runtime = tokio::runtime::Builder::new_current_thread()
-            .enable_all()
-            .build()
-            .unwrap();
-        runtime.block_on(async move {
-            let mut conn = sqlx::sqlite::SqliteConnectOptions::new()
-                .filename(&path)
-                .create_if_missing(true)
-                .connect()
-                .await
-                .unwrap();
-            sqlx::raw_sql(
-                "CREATE TABLE other (id INTEGER); BEGIN IMMEDIATE; INSERT INTO other VALUES (1)",
-            )
-            .execute(&mut conn)
-            .await
-            .unwrap();
-            locked_tx.send(()).unwrap();
-            let _ = done_rx.recv();
-            sqlx::raw_sql("ROLLBACK").execute(&mut conn).await.unwrap();
-            conn.close().await.unwrap();
-        });
-    });
-    locked_rx.recv().unwrap();
+    let holder = SqliteWriteLock::hold(&file);
     let url = format!("sqlite:///{}", file.display());
     for command in [
         &["upgrade", "head"][..],
@@ -612,7 +587,9 @@ fn sqlite_lock_time_out_while_creating_the_tables_is_a_lock_time_out() {
         assert_eq!(
             String::from_utf8_lossy(&out.stderr),
             format!(
-                "error: cannot take the migration lock: another process holds the migration lock \
+                "Waiting for the migration lock, held by another connection writing to this \
+                 SQLite file (SQLite cannot say which) (up to 300ms, lock_timeout)\n\
+                 error: cannot take the migration lock: another process holds the migration lock \
                  on '{}' (waited 300ms) (held by another connection writing to this SQLite file \
                  (SQLite cannot say which))\n  hint: wait for it to finish, or raise lock_timeout \
                  in aludel.toml\n",
@@ -621,6 +598,5 @@ fn sqlite_lock_time_out_while_creating_the_tables_is_a_lock_time_out() {
             "{command:?}"
         );
     }
-    done_tx.send(()).unwrap();
-    holder.join().unwrap();
+    std::mem::drop(holder);
 }

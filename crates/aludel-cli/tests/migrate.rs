@@ -95,8 +95,17 @@ fn current_reports_rows_and_checks_heads() {
             assert!(!path.exists());
             std::fs::write(path, "").unwrap();
         }
-        // No version table yet: nothing, exit 0, and nothing created.
-        assert_eq!(p.ok(&db, &["current"]), "", "{d}");
+        // No version table yet: says so, exit 0, and nothing created.
+        assert_eq!(
+            p.ok(&db, &["current"]),
+            "No revision applied (the version table aludel_version is empty or missing)\n",
+            "{d}"
+        );
+        assert_eq!(
+            p.ok(&db, &["--format", "json", "current"]),
+            "{\"at_heads\":false,\"current\":[],\"drift\":[],\"partial\":[],\"rows\":[],\"warnings\":[]}\n",
+            "{d}"
+        );
         assert!(!db.user_tables().contains(&"aludel_version".to_string()));
         p.fails(&db, &["current", "--check-heads"]);
 
@@ -107,6 +116,21 @@ fn current_reports_rows_and_checks_heads() {
             err.contains("Database is not on all head revisions"),
             "{d}: {err}"
         );
+        // JSON: one document, the current one with the error in it.
+        let out = p.run(&db, &["--format", "json", "current", "--check-heads"]);
+        assert_eq!(out.status.code(), Some(1), "{d}");
+        let stdout = String::from_utf8_lossy(&out.stdout);
+        assert_eq!(stdout.lines().count(), 1, "{d}: {stdout}");
+        let json: serde_json::Value = serde_json::from_str(&stdout).unwrap();
+        assert_eq!(json["rows"], serde_json::json!(["m"]), "{d}");
+        assert_eq!(json["at_heads"], false, "{d}");
+        assert_eq!(json["error"]["kind"], "not_at_heads", "{d}");
+        assert_eq!(
+            json["error"]["version_rows"],
+            serde_json::json!(["m"]),
+            "{d}"
+        );
+        assert_eq!(json["error"]["heads"].as_array().unwrap().len(), 2, "{d}");
 
         p.ok(&db, &["upgrade", "heads"]);
         p.ok(&db, &["current", "--check-heads"]);

@@ -58,7 +58,15 @@ fn round_trip(db: &Db, p: &Project, table: &str, schema: Option<&str>) {
             .is_empty(),
         "{d} {qualified}"
     );
-    assert_eq!(p.ok(db, &["current"]), "", "{d} {qualified}");
+    let named = match schema {
+        Some(s) => format!("{s}.{table}"),
+        None => table.to_string(),
+    };
+    assert_eq!(
+        p.ok(db, &["current"]),
+        format!("No revision applied (the version table {named} is empty or missing)\n"),
+        "{d} {qualified}"
+    );
 }
 
 #[test]

@@ -22,7 +22,7 @@ use std::path::PathBuf;
 use aludel::command::{self, MigrateOptions};
 use aludel::dialect::Access;
 use aludel::project::Project;
-use aludel::runtime::{Events, PreparedStep};
+use aludel::runtime::{Events, NoEvents, PreparedStep};
 use tokio::runtime::Runtime;
 
 /// Logs each step as the application starts (an app would use `tracing`).
@@ -92,7 +92,9 @@ async fn upgrade_at_startup(project: &Project) -> aludel::Result<usize> {
 /// its pool (`aludel::dialect::from_pool`) instead of connecting each time.
 async fn health(project: &Project) -> (u16, String) {
     let status = async {
-        let mut conn = command::connect_with_config(&project.config, None, Access::Read).await?;
+        let mut conn =
+            command::connect_with_config(&project.config, None, Access::Read, &mut NoEvents)
+                .await?;
         let status = command::status(conn.as_mut(), project).await;
         conn.close().await;
         status

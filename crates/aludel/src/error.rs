@@ -7,12 +7,16 @@
 
 use thiserror::Error;
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
+
+mod fields;
+pub use fields::ErrorFields;
 
 use crate::config::ConfigError;
 use crate::dialect::DbError;
 use crate::init::InitError;
 use crate::revision::{RevisionError, StepKind, WalkWay};
+use crate::runtime::StepReport;
 use crate::script::ScriptError;
 
 pub type Result<T, E = Error> = std::result::Result<T, E>;
@@ -23,6 +27,8 @@ pub struct CommandError {
     pub message: String,
     pub reason: Option<String>,
     pub hint: Option<String>,
+    /// Kind (`command` unless [`with_kind`](CommandError::with_kind)) and fields.
+    pub fields: Box<ErrorFields>,
 }
 
 impl CommandError {
@@ -31,7 +37,34 @@ impl CommandError {
             message: message.into(),
             reason: None,
             hint: None,
+            fields: Box::new(ErrorFields::new("command")),
         }
+    }
+    /// The stable name of this error (docs/json-output.md).
+    pub fn with_kind(mut self, kind: &'static str) -> Self {
+        self.fields.kind = kind;
+        self
+    }
+    pub fn with_revision(mut self, revision: impl Into<String>) -> Self {
+        self.fields.revision = Some(revision.into());
+        self
+    }
+    /// The file the error is about and, when known, the line.
+    pub fn with_location(mut self, path: Option<&Path>, line: Option<usize>) -> Self {
+        *self.fields = std::mem::take(&mut *self.fields).at(path, line);
+        self
+    }
+    pub fn with_argument(mut self, argument: impl Into<String>) -> Self {
+        self.fields.argument = Some(argument.into());
+        self
+    }
+    pub fn with_heads(mut self, heads: Vec<String>) -> Self {
+        self.fields.heads = Some(heads);
+        self
+    }
+    pub fn with_version_rows(mut self, rows: Vec<String>) -> Self {
+        self.fields.version_rows = Some(rows);
+        self
     }
     pub fn with_reason(mut self, reason: impl Into<String>) -> Self {
         self.reason = Some(reason.into());
@@ -66,6 +99,39 @@ pub enum Error {
     /// An interrupted run left a statement whose effect is unknown.
     #[error("{}", .0.headline())]
     Uncertain(Box<UncertainStatement>),
+    /// A run failed after some of its steps had committed (they stay applied).
+    #[error("{}", .0.error)]
+    Run(Box<RunFailure>),
+}
+
+/// The error that stopped a run, and the steps of the run committed before it.
+#[derive(Debug)]
+pub struct RunFailure {
+    pub error: Error,
+    /// Never empty (a run that committed nothing fails with its error alone).
+    pub committed: Vec<StepReport>,
+}
+
+impl Error {
+    /// `self`, with the steps a run committed before it (unchanged when none).
+    pub fn after_steps(self, committed: Vec<StepReport>) -> Error {
+        if committed.is_empty() {
+            self
+        } else {
+            Error::Run(Box::new(RunFailure {
+                error: self,
+                committed,
+            }))
+        }
+    }
+
+    /// The error itself, without the steps a run committed before it.
+    pub fn cause(&self) -> &Error {
+        match self {
+            Error::Run(run) => run.error.cause(),
+            other => other,
+        }
+    }
 }
 
 /// A statement that an earlier, interrupted run sent to the database without its
@@ -235,6 +301,7 @@ impl Error {
             Error::Command(c) => c.reason.clone(),
             Error::Migration(m) => Some(m.reason()),
             Error::Uncertain(u) => Some(u.reason()),
+            Error::Run(run) => run.error.reason(),
             _ => None,
         }
     }
@@ -249,6 +316,7 @@ impl Error {
             Error::Migration(m) => Some(m.hint()),
             Error::Uncertain(u) => Some(u.hint()),
             Error::Database { source, .. } => source.hint.clone(),
+            Error::Run(run) => run.error.hint(),
         }
     }
 }
@@ -403,7 +471,58 @@ impl Catch<'_> {
                 .with_hint(ambiguous_walk_hint(relative.as_deref(), ways)),
             RevisionError::Other(_) => CommandError::new(precise),
         };
-        Error::Command(command)
+        Error::Command(CommandError {
+            fields: Box::new(graph_fields(&err)),
+            ..command
+        })
+    }
+}
+
+/// The kind and fields of a graph error.
+fn graph_fields(err: &RevisionError) -> ErrorFields {
+    match err {
+        RevisionError::RangeNotAncestor { .. } => ErrorFields::new("not_an_ancestor"),
+        RevisionError::MultipleHeads {
+            heads, argument, ..
+        } => ErrorFields {
+            heads: Some(heads.clone()),
+            argument: Some(argument.clone()),
+            ..ErrorFields::new("multiple_heads")
+        },
+        RevisionError::Resolution { argument, .. } => ErrorFields {
+            argument: Some(argument.clone()),
+            ..ErrorFields::new("unknown_revision")
+        },
+        RevisionError::Cycle { .. } => ErrorFields::new("cycle"),
+        RevisionError::BranchNameInUse { revision, .. } => ErrorFields {
+            revision: Some(revision.clone()),
+            ..ErrorFields::new("branch_label_in_use")
+        },
+        RevisionError::DuplicateRevision { revision, .. } => ErrorFields {
+            revision: Some(revision.clone()),
+            ..ErrorFields::new("duplicate_revision")
+        },
+        RevisionError::MissingReference {
+            revision,
+            source_path,
+            line,
+            ..
+        } => ErrorFields {
+            revision: Some(revision.clone()),
+            ..ErrorFields::new("missing_reference").at(Some(Path::new(source_path)), *line)
+        },
+        RevisionError::AmbiguousWalk {
+            from,
+            ways,
+            relative,
+            ..
+        } => ErrorFields {
+            revision: from.clone(),
+            argument: relative.clone(),
+            ways: Some(ways.iter().map(|w| w.revision.clone()).collect()),
+            ..ErrorFields::new("ambiguous_walk")
+        },
+        RevisionError::Other(_) => ErrorFields::new("revision_graph"),
     }
 }
 

@@ -136,6 +136,33 @@ impl InitError {
     }
 }
 
+impl InitError {
+    /// The stable name of this error and its fields, for programs
+    /// (docs/json-output.md).
+    pub fn fields(&self) -> crate::error::ErrorFields {
+        use crate::error::ErrorFields;
+        match self {
+            InitError::UnknownTemplate { .. } => ErrorFields::new("unknown_template"),
+            InitError::DirectoryNotEmpty { dir } => {
+                ErrorFields::new("directory_not_empty").at(Some(dir), None)
+            }
+            InitError::NotADirectory { path } => {
+                ErrorFields::new("init_path_not_a_directory").at(Some(path), None)
+            }
+            InitError::ConfigPathIsDirectory { path } => {
+                ErrorFields::new("config_path_is_directory").at(Some(path), None)
+            }
+            InitError::NonUtf8Path { path } => {
+                ErrorFields::new("path_not_utf8").at(Some(path), None)
+            }
+            InitError::CurrentDir { .. } => ErrorFields::new("working_directory_unreadable"),
+            InitError::Io { path, .. } => {
+                ErrorFields::new("init_write_failed").at(Some(path), None)
+            }
+        }
+    }
+}
+
 /// The files a template consists of, embedded at compile time.
 struct Template {
     name: &'static str,

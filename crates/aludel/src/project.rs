@@ -36,6 +36,8 @@ impl Project {
                 "check script_location in {}, or run 'aludel init'",
                 config.path.display()
             ))
+            .with_kind("script_location_missing")
+            .with_location(Some(&config.script_location), None)
             .into());
         }
         let files = load_revision_files(

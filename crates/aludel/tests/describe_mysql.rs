@@ -63,7 +63,9 @@ CREATE TABLE spatial_ref_sys (id int);
 
 async fn describe(db: &TestDb) -> Schema {
     let url = DatabaseUrl::parse(db.url()).unwrap();
-    let mut conn = connect(&url, &ConnectOptions::default()).await.unwrap();
+    let mut conn = connect(&url, &ConnectOptions::default(), &mut |_| {})
+        .await
+        .unwrap();
     let scope = DescribeScope {
         schemas: Vec::new(),
         exclude_tables: vec!["spatial_ref_sys".into()],
@@ -401,7 +403,9 @@ async fn a_connection_without_a_database_is_told_to_name_one() {
     };
     let without = db.url().replace(&format!("/{}", db.name()), "/");
     let url = DatabaseUrl::parse(&without).unwrap();
-    let mut conn = connect(&url, &ConnectOptions::default()).await.unwrap();
+    let mut conn = connect(&url, &ConnectOptions::default(), &mut |_| {})
+        .await
+        .unwrap();
     let err = mysql::describe(conn.as_mut(), &DescribeScope::default())
         .await
         .unwrap_err();

@@ -13,7 +13,9 @@ use support::POSTGRES_DDL as DDL;
 
 async fn describe(db: &TestDb, schemas: &[&str]) -> Schema {
     let url = DatabaseUrl::parse(db.url()).unwrap();
-    let mut conn = connect(&url, &ConnectOptions::default()).await.unwrap();
+    let mut conn = connect(&url, &ConnectOptions::default(), &mut |_| {})
+        .await
+        .unwrap();
     let scope = DescribeScope {
         schemas: schemas.iter().map(|s| s.to_string()).collect(),
         exclude_tables: vec!["spatial_ref_sys".into()],

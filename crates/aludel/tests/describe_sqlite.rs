@@ -14,7 +14,9 @@ async fn load_and_describe(ddl: &str) -> Schema {
     let dir = tempfile::tempdir().unwrap();
     let url =
         DatabaseUrl::parse(&format!("sqlite:///{}", dir.path().join("t.db").display())).unwrap();
-    let mut conn = connect(&url, &ConnectOptions::default()).await.unwrap();
+    let mut conn = connect(&url, &ConnectOptions::default(), &mut |_| {})
+        .await
+        .unwrap();
     for statement in aludel::sql::split_statements(aludel::config::Dialect::Sqlite, ddl) {
         conn.execute(&statement.sql).await.unwrap();
     }
@@ -178,7 +180,9 @@ async fn an_unreadable_definition_is_an_error_not_a_guess() {
     let dir = tempfile::tempdir().unwrap();
     let url =
         DatabaseUrl::parse(&format!("sqlite:///{}", dir.path().join("t.db").display())).unwrap();
-    let mut conn = connect(&url, &ConnectOptions::default()).await.unwrap();
+    let mut conn = connect(&url, &ConnectOptions::default(), &mut |_| {})
+        .await
+        .unwrap();
     // SQLite accepts a table constraint's conflict clause, which sqlparser cannot read.
     conn.execute("CREATE TABLE odd (a INTEGER, PRIMARY KEY (a ASC) ON CONFLICT REPLACE)")
         .await

@@ -14,7 +14,9 @@ mod support;
 
 async fn describe(db: &TestDb) -> Schema {
     let url = DatabaseUrl::parse(db.url()).unwrap();
-    let mut conn = connect(&url, &ConnectOptions::default()).await.unwrap();
+    let mut conn = connect(&url, &ConnectOptions::default(), &mut |_| {})
+        .await
+        .unwrap();
     let scope = DescribeScope {
         schemas: vec!["billing".into()],
         ..DescribeScope::default()
@@ -43,7 +45,9 @@ fn creations(schema: &Schema) -> Vec<Change> {
 
 async fn apply(db: &TestDb, changes: &[Change], ctx: RenderContext<'_>) {
     let url = DatabaseUrl::parse(db.url()).unwrap();
-    let mut conn = connect(&url, &ConnectOptions::default()).await.unwrap();
+    let mut conn = connect(&url, &ConnectOptions::default(), &mut |_| {})
+        .await
+        .unwrap();
     for change in changes {
         for statement in render::render(change, ctx).unwrap() {
             if let Err(e) = conn.execute(&statement.sql).await {

@@ -15,7 +15,9 @@ mod support;
 async fn open(dir: &tempfile::TempDir, file: &str) -> Box<dyn Connection> {
     let url =
         DatabaseUrl::parse(&format!("sqlite:///{}", dir.path().join(file).display())).unwrap();
-    connect(&url, &ConnectOptions::default()).await.unwrap()
+    connect(&url, &ConnectOptions::default(), &mut |_| {})
+        .await
+        .unwrap()
 }
 
 async fn run(conn: &mut dyn Connection, statements: &[RenderedStatement]) -> Result<(), String> {

@@ -167,6 +167,8 @@ impl Db {
     /// Whether a table exists (aludel's own included).
     pub fn has_table(&self, name: &str) -> bool {
         match self {
+            // No file yet (aludel creates it with its first write): no table.
+            Db::Sqlite { path, .. } if !path.exists() => false,
             Db::Sqlite { .. } => !self
                 .column(&format!(
                     "SELECT name FROM sqlite_master WHERE name = '{name}'"
@@ -199,24 +201,38 @@ fn normalize_bool(s: &str) -> String {
     }
 }
 
-pub fn sqlite_query(path: &Path, sql: &str) -> Vec<Vec<Option<String>>> {
-    use sqlx::{ConnectOptions, Row};
-    let path = path.to_path_buf();
-    let sql = sql.to_string();
+/// Runs `work` on a new connection to the SQLite file at `path` (created if
+/// missing when `create`), on a runtime of its own.
+fn with_sqlite<T>(
+    path: &Path,
+    create: bool,
+    work: impl AsyncFnOnce(&mut sqlx::SqliteConnection) -> T,
+) -> T {
+    use sqlx::{ConnectOptions, Connection};
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
         .expect("runtime");
     runtime.block_on(async move {
-        // Tests read while aludel writes: wait for its write lock like a client.
         let mut conn = sqlx::sqlite::SqliteConnectOptions::new()
-            .filename(&path)
+            .filename(path)
+            .create_if_missing(create)
+            // Tests read while aludel writes: wait for its write lock like a client.
             .busy_timeout(std::time::Duration::from_secs(30))
             .connect()
             .await
             .expect("open sqlite");
-        let rows = sqlx::raw_sql(sqlx::AssertSqlSafe(sql))
-            .fetch_all(&mut conn)
+        let result = work(&mut conn).await;
+        conn.close().await.expect("close sqlite");
+        result
+    })
+}
+
+pub fn sqlite_query(path: &Path, sql: &str) -> Vec<Vec<Option<String>>> {
+    use sqlx::Row;
+    with_sqlite(path, false, async |conn| {
+        let rows = sqlx::raw_sql(sqlx::AssertSqlSafe(sql.to_string()))
+            .fetch_all(conn)
             .await
             .expect("sqlite query");
         rows.iter()
@@ -353,4 +369,51 @@ pub fn strings(v: &[&str]) -> Vec<String> {
     let mut v: Vec<String> = v.iter().map(|s| s.to_string()).collect();
     v.sort();
     v
+}
+
+/// Another connection writing to the SQLite file at `path` (created if missing):
+/// it holds the write lock (`BEGIN IMMEDIATE` and a pending INSERT) until dropped.
+pub struct SqliteWriteLock {
+    release: Option<std::sync::mpsc::Sender<()>>,
+    thread: Option<std::thread::JoinHandle<()>>,
+}
+
+impl SqliteWriteLock {
+    /// Returns once the lock is held.
+    pub fn hold(path: &Path) -> SqliteWriteLock {
+        let path = path.to_path_buf();
+        let (locked_tx, locked_rx) = std::sync::mpsc::channel();
+        let (release, released) = std::sync::mpsc::channel::<()>();
+        let thread = std::thread::spawn(move || {
+            with_sqlite(&path, true, async |conn| {
+                sqlx::raw_sql(
+                    "CREATE TABLE IF NOT EXISTS other_writer (id INTEGER); BEGIN IMMEDIATE; \
+                     INSERT INTO other_writer VALUES (1)",
+                )
+                .execute(&mut *conn)
+                .await
+                .expect("take the write lock");
+                locked_tx.send(()).expect("report the lock");
+                let _ = released.recv();
+                sqlx::raw_sql("ROLLBACK")
+                    .execute(&mut *conn)
+                    .await
+                    .expect("rollback");
+            })
+        });
+        locked_rx.recv().expect("the lock is held");
+        SqliteWriteLock {
+            release: Some(release),
+            thread: Some(thread),
+        }
+    }
+}
+
+impl Drop for SqliteWriteLock {
+    fn drop(&mut self) {
+        self.release.take();
+        if let Some(thread) = self.thread.take() {
+            let _ = thread.join();
+        }
+    }
 }

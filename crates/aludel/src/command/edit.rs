@@ -20,13 +20,17 @@ pub fn edit(project: &Project, rev: &str, editor: Option<&str>) -> Result<Vec<Pa
     let revs = project.map.resolve_revisions(rev)?;
     if revs.is_empty() {
         return Err(
-            CommandError::new(format!("No revision files indicated by symbol '{rev}'")).into(),
+            CommandError::new(format!("No revision files indicated by symbol '{rev}'"))
+                .with_kind("no_revision_files")
+                .with_argument(rev)
+                .into(),
         );
     }
     let Some(editor) = editor else {
         return Err(CommandError::new(
             "No suitable editor found. Please set the \"EDITOR\" or \"VISUAL\" environment variables",
         )
+        .with_kind("no_editor")
         .into());
     };
     let mut opened = Vec::new();
@@ -40,12 +44,14 @@ pub fn edit(project: &Project, rev: &str, editor: Option<&str>) -> Result<Vec<Pa
             .status()
             .map_err(|e| {
                 CommandError::new(format!("Could not start the editor '{editor}': {e}"))
+                    .with_kind("editor_failed")
             })?;
         if !status.success() {
             return Err(CommandError::new(format!(
                 "The editor '{editor}' failed on {} ({status})",
                 path.display()
             ))
+            .with_kind("editor_failed")
             .into());
         }
         opened.push(path);

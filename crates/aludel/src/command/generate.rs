@@ -14,7 +14,8 @@ use crate::project::{normalize, Project};
 use crate::revision::{Node, RevIdx};
 use crate::script::{
     new_revision_id, parse_revision_file, render_file_name, render_template, slugify,
-    validate_revision_id, write_new_file, CreateDate, TemplateVars, DEFAULT_TEMPLATE,
+    validate_branch_label, validate_revision_id, write_new_file, CreateDate, TemplateVars,
+    DEFAULT_TEMPLATE,
 };
 
 /// Options of `revision` (Alembic's flags).
@@ -111,6 +112,8 @@ fn generate(project: &Project, req: Request) -> Result<GeneratedRevision> {
                     project.file(existing).path.display()
                 ))
                 .with_hint("choose another --rev-id")
+                .with_kind("duplicate_revision")
+                .with_revision(rev_id.clone())
                 .into(),
         );
     }
@@ -162,6 +165,8 @@ fn generate(project: &Project, req: Request) -> Result<GeneratedRevision> {
                     "Revision {} is not a head revision; please specify --splice to create a new branch from this revision",
                     map.id(h)
                 ))
+                .with_kind("not_a_head")
+                .with_revision(map.id(h))
                 .into());
             }
         }
@@ -191,18 +196,11 @@ fn generate(project: &Project, req: Request) -> Result<GeneratedRevision> {
                 "Branch name '{label}' in revision {rev_id} already used by revision {existing}"
             ))
             .with_hint("choose another --branch-label; nothing was written")
+            .with_kind("branch_label_in_use")
+            .with_revision(existing)
             .into());
         }
-        if label.is_empty()
-            || label
-                .chars()
-                .any(|c| c.is_whitespace() || "@-+:,".contains(c))
-        {
-            return Err(CommandError::new(format!(
-                "Branch label '{label}' is not valid: it must be non-empty, without spaces or any of @ - + : ,"
-            ))
-            .into());
-        }
+        validate_branch_label(label)?;
     }
 
     let down_ids: Vec<String> = heads.iter().map(|&h| map.id(h).to_string()).collect();

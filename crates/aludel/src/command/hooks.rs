@@ -64,9 +64,10 @@ pub(crate) fn run_hook(
         .map(|u| u.secret_forms())
         .unwrap_or_default();
     let hook = mask_secrets(hook, &secrets);
-    let output = command
-        .output()
-        .map_err(|e| CommandError::new(format!("{kind} hook '{hook}' could not start: {e}")))?;
+    let output = command.output().map_err(|e| {
+        CommandError::new(format!("{kind} hook '{hook}' could not start: {e}"))
+            .with_kind("hook_failed")
+    })?;
     let text = mask_secrets(
         &format!(
             "{}{}",
@@ -76,11 +77,13 @@ pub(crate) fn run_hook(
         &secrets,
     );
     if !output.status.success() {
-        return Err(
-            CommandError::new(format!("{kind} hook '{hook}' failed ({})", output.status))
-                .with_reason(text.trim().to_string())
-                .into(),
-        );
+        return Err(match text.trim() {
+            "" => CommandError::new(format!("{kind} hook '{hook}' failed ({})", output.status)),
+            said => CommandError::new(format!("{kind} hook '{hook}' failed ({})", output.status))
+                .with_reason(said),
+        }
+        .with_kind("hook_failed")
+        .into());
     }
     Ok(text)
 }

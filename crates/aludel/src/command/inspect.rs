@@ -54,11 +54,16 @@ pub fn parse_history_range(range: Option<&str>) -> Result<(String, String)> {
             if end.is_empty() { "heads" } else { end }.to_string(),
         )),
         [_] => Err(
-            CommandError::new("History range requires [start]:[end], [start]:, or :[end]").into(),
+            CommandError::new("History range requires [start]:[end], [start]:, or :[end]")
+                .with_kind("invalid_range")
+                .with_argument(range)
+                .into(),
         ),
         _ => Err(
             CommandError::new(format!("History range '{range}' has more than one ':'"))
                 .with_hint("write [start]:[end], [start]:, or :[end]")
+                .with_kind("invalid_range")
+                .with_argument(range)
                 .into(),
         ),
     }

@@ -7,7 +7,7 @@
 //! and render the same prepared steps as a script. Graph errors are worded as
 //! Alembic's commands word them.
 
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use crate::config::{Config, Dialect};
 use crate::dialect::{connect as connect_db, sql_dialect, Access, ConnectOptions, Connection};
@@ -15,23 +15,27 @@ use crate::error::{Catch, CommandError, Error, Result};
 use crate::project::Project;
 use crate::revision::{Plan, RevIdx, VersionChange};
 use crate::runtime::online::{self, db_error, ensure_tables, read_version_rows};
-use crate::runtime::{offline, prepare_steps, Events, Resume, RunOptions, RunReport, Tables};
+use crate::runtime::{
+    offline, prepare_steps, Events, NoEvents, Resume, RunOptions, RunReport, Tables, Wait,
+};
 
 /// Connects to the project's database (`--url`, `DATABASE_URL` or `database_url`)
 /// to write to it. `wait` retries while the server does not answer yet.
 pub async fn connect(project: &Project, wait: Option<Duration>) -> Result<Box<dyn Connection>> {
-    connect_with_config(&project.config, wait, Access::Write).await
+    connect_with_config(&project.config, wait, Access::Write, &mut NoEvents).await
 }
 
 /// [`connect`] with only the configuration, so that connecting can start before
 /// the revision files are read (the CLI overlaps the two). With [`Access::Read`] a
 /// missing SQLite file is an error; with [`Access::Write`] it is created by the
 /// first write only, and a SQLite URL with an empty path (an in-memory database,
-/// whose changes would be lost at exit) is refused.
+/// whose changes would be lost at exit) is refused. While `wait` retries, `events`
+/// hear what is awaited ([`Wait::Server`]) and when it answered.
 pub async fn connect_with_config(
     config: &Config,
     wait: Option<Duration>,
     access: Access,
+    events: &mut dyn Events,
 ) -> Result<Box<dyn Connection>> {
     let url = config.database_url()?;
     if access == Access::Write && url.sqlite_path_is_empty() {
@@ -46,6 +50,7 @@ pub async fn connect_with_config(
             "name a file: sqlite:///app.db (relative to the working directory) or \
              sqlite:////var/db/app.db (absolute); write sqlite::memory: if memory is really meant",
         )
+        .with_kind("sqlite_memory_url")
         .into());
     }
     // A table name the database cannot use fails before connecting.
@@ -55,9 +60,44 @@ pub async fn connect_with_config(
         lock_timeout: config.lock_timeout,
         access,
     };
-    connect_db(&url, &options)
-        .await
-        .map_err(db_error(format!("cannot connect to {}", url.masked())))
+    let target = url.masked();
+    let mut waiting_since = None;
+    let connected = connect_db(&url, &options, &mut |e| {
+        waiting_since.get_or_insert_with(Instant::now);
+        events.waiting(&Wait::Server {
+            target: target.clone(),
+            last_error: e.to_string(),
+            limit: wait.unwrap_or_default(),
+        });
+    })
+    .await
+    .map_err(db_error(format!("cannot connect to {target}")))?;
+    if let Some(since) = waiting_since {
+        events.wait_over(since.elapsed());
+    }
+    Ok(connected)
+}
+
+/// Takes the migration lock; a wait for another holder is told to `events`.
+/// Returns the lock's name (to release it).
+async fn take_lock(
+    conn: &mut dyn Connection,
+    project: &Project,
+    events: &mut dyn Events,
+) -> Result<String> {
+    let name = lock_name(project);
+    let limit = project.config.lock_timeout;
+    let mut waiting_since = None;
+    conn.lock(&name, limit, &mut |holder| {
+        waiting_since = Some(Instant::now());
+        events.waiting(&Wait::Lock { holder, limit });
+    })
+    .await
+    .map_err(db_error("cannot take the migration lock"))?;
+    if let Some(since) = waiting_since {
+        events.wait_over(since.elapsed());
+    }
+    Ok(name)
 }
 
 /// Options of `upgrade` and `downgrade`.
@@ -109,6 +149,9 @@ fn check_rows_known(project: &Project, rows: &[String], tables: &Tables) -> Resu
             .with_hint(
                 "restore that revision file, or reset the table with 'aludel stamp --purge <revision>'",
             )
+            .with_kind("unknown_version_row")
+            .with_revision(row.clone())
+            .with_version_rows(rows.to_vec())
             .into());
         }
     }
@@ -119,6 +162,8 @@ fn no_range(target: &str) -> Result<()> {
     if target.contains(':') {
         return Err(CommandError::new("Range revision not allowed")
             .with_hint("a start:end range is only allowed with --sql")
+            .with_kind("range_not_allowed")
+            .with_argument(target)
             .into());
     }
     Ok(())
@@ -203,6 +248,8 @@ fn check_width(project: &Project, tables: &Tables, plan: &Plan, width: usize) ->
             "give the revision a shorter id (in its file and in every 'Revises:' naming it), or widen {}.version_num to VARCHAR(255)",
             tables.version.name
         ))
+        .with_kind("revision_id_too_wide")
+        .with_revision(id.clone())
         .into());
     }
     Ok(())
@@ -222,10 +269,7 @@ async fn run_locked(
         // Nothing to create the database for if the plan fails.
         planner(&[])?;
     }
-    let name = lock_name(project);
-    conn.lock(&name, project.config.lock_timeout)
-        .await
-        .map_err(db_error("cannot take the migration lock"))?;
+    let name = take_lock(conn, project, events).await?;
     let result = async {
         ensure_tables(conn, tables).await?;
         let width = conn
@@ -362,12 +406,13 @@ struct Stamp {
 
 /// `ensure-version`: creates the version (and history) table if missing. Returns
 /// whether the version table was created.
-pub async fn ensure_version(conn: &mut dyn Connection, project: &Project) -> Result<bool> {
+pub async fn ensure_version(
+    conn: &mut dyn Connection,
+    project: &Project,
+    events: &mut dyn Events,
+) -> Result<bool> {
     let tables = Tables::for_project(project, conn.sql())?;
-    let name = lock_name(project);
-    conn.lock(&name, project.config.lock_timeout)
-        .await
-        .map_err(db_error("cannot take the migration lock"))?;
+    let name = take_lock(conn, project, events).await?;
     let result = ensure_tables(conn, &tables).await;
     let unlocked = conn.unlock(&name).await;
     let created = result?;
@@ -727,7 +772,12 @@ pub fn downgrade_sql(
     offline: &OfflineOptions,
 ) -> Result<String> {
     let Some((start, end)) = range.split_once(':') else {
-        return Err(CommandError::new("downgrade with --sql requires <fromrev>:<torev>").into());
+        return Err(
+            CommandError::new("downgrade with --sql requires <fromrev>:<torev>")
+                .with_kind("range_required")
+                .with_argument(range)
+                .into(),
+        );
     };
     let dialect = offline_dialect(project, offline)?;
     let rows = start_rows(project, (!start.is_empty()).then_some(start))?;

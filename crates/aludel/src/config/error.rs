@@ -10,6 +10,8 @@ use std::path::PathBuf;
 
 use thiserror::Error;
 
+use crate::error::ErrorFields;
+
 use super::env::ExpandError;
 use super::url::UrlError;
 
@@ -141,7 +143,7 @@ impl ConfigError {
         match self {
             ConfigError::CurrentDir { .. } => None,
             ConfigError::NotFound { .. } => {
-                Some("run 'aludel init' to create a project, or pass -c FILE".to_string())
+                Some("run 'aludel init' to create a project, or pass -c FILE (without -c, aludel.toml is looked for in the working directory and its parents)".to_string())
             }
             ConfigError::Read { .. } => {
                 Some("check that the file is readable by this user".to_string())
@@ -220,6 +222,73 @@ fn env_url_ignored_text(ignored: bool) -> &'static str {
         ": it has no database_url, and DATABASE_URL applies only to [aludel]"
     } else {
         ""
+    }
+}
+
+impl ConfigError {
+    /// The stable name of this error and its fields, for programs
+    /// (docs/json-output.md).
+    pub fn fields(&self) -> ErrorFields {
+        let file = |kind, path: &PathBuf| ErrorFields::new(kind).at(Some(path), None);
+        // Some messages name the table `[aludel]`: the field holds its name.
+        let keyed = |kind, path: &PathBuf, table: &str, key: &str| ErrorFields {
+            table: Some(
+                table
+                    .strip_prefix('[')
+                    .and_then(|t| t.strip_suffix(']'))
+                    .unwrap_or(table)
+                    .to_string(),
+            ),
+            key: Some(key.to_string()),
+            ..file(kind, path)
+        };
+        match self {
+            ConfigError::CurrentDir { .. } => ErrorFields::new("working_directory_unreadable"),
+            ConfigError::NotFound { path } => file("config_not_found", path),
+            ConfigError::Read { path, .. } => file("config_unreadable", path),
+            ConfigError::Toml {
+                path, line, column, ..
+            } => ErrorFields {
+                column: Some(*column),
+                ..ErrorFields::new("config_syntax").at(Some(path), Some(*line))
+            },
+            ConfigError::MissingSection { path, name, .. } => ErrorFields {
+                table: Some(name.clone()),
+                ..file("config_missing_table", path)
+            },
+            ConfigError::ReservedName { name } => ErrorFields {
+                table: Some(name.clone()),
+                ..ErrorFields::new("config_reserved_name")
+            },
+            ConfigError::MissingScriptLocation { path, table } => {
+                keyed("config_missing_key", path, table, "script_location")
+            }
+            ConfigError::UnknownKey {
+                path, table, key, ..
+            } => keyed("config_unknown_key", path, table, key),
+            ConfigError::WrongType {
+                path, table, key, ..
+            } => keyed("config_wrong_type", path, table, key),
+            ConfigError::InvalidValue {
+                path, table, key, ..
+            } => keyed("config_invalid_value", path, table, key),
+            ConfigError::Unusable {
+                path, table, key, ..
+            } => keyed("config_unusable_value", path, table, key),
+            ConfigError::Expand {
+                path, table, key, ..
+            } => keyed("config_undefined_variable", path, table, key),
+            ConfigError::DotenvRead { path, .. } => file("dotenv_unreadable", path),
+            ConfigError::DotenvParse { path, line, .. } => {
+                ErrorFields::new("dotenv_syntax").at(Some(path), Some(*line))
+            }
+            ConfigError::InvalidXArg { .. } => ErrorFields::new("invalid_x_argument"),
+            ConfigError::NoDatabaseUrl { path, table, .. } => ErrorFields {
+                table: Some(table.clone()),
+                ..file("no_database_url", path)
+            },
+            ConfigError::InvalidUrl { .. } => ErrorFields::new("invalid_database_url"),
+        }
     }
 }
 

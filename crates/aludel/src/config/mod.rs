@@ -2,7 +2,8 @@
 //! `${VAR}` expansion) and the database URL, into one plain [`Config`] value.
 //!
 //! This module owns the file format of PRODUCT §3: which file is read (`-c`,
-//! `ALUDEL_CONFIG`, `./aludel.toml`), which table (`-n`), every key with its type and
+//! `ALUDEL_CONFIG`, else the `aludel.toml` of the working directory or of its
+//! nearest parent that has one, as cargo and git find theirs), which table (`-n`), every key with its type and
 //! default, strict rejection of unknown keys and wrong types, relative paths (relative
 //! to the config file's directory) and where the URL comes from (`--url`,
 //! `DATABASE_URL`, `database_url`). It must not connect to a database, look at
@@ -27,7 +28,7 @@ pub use self::url::{DatabaseUrl, Dialect, SqliteTarget, UrlError};
 
 /// The name of the table read when `-n` is not given.
 pub const DEFAULT_NAME: &str = "aludel";
-/// The config file looked for in the working directory.
+/// The config file looked for in the working directory and its parents.
 pub const DEFAULT_FILE: &str = "aludel.toml";
 /// The environment variable naming the config file when `-c` is not given.
 pub const CONFIG_ENV_VAR: &str = "ALUDEL_CONFIG";
@@ -208,7 +209,7 @@ impl Config {
         let shown_path = match (&opts.config_path, env.get(CONFIG_ENV_VAR)) {
             (Some(p), _) => p.clone(),
             (None, Some(p)) if !p.is_empty() => PathBuf::from(p),
-            _ => PathBuf::from(DEFAULT_FILE),
+            _ => find_config_file(&cwd).unwrap_or_else(|| PathBuf::from(DEFAULT_FILE)),
         };
         let path = normalize(&cwd.join(&shown_path));
         let text = match std::fs::read(&path) {
@@ -789,6 +790,18 @@ pub fn parse_duration(text: &str) -> Result<Duration, String> {
         _ => return Err(invalid()),
     };
     Ok(duration)
+}
+
+/// The nearest `aludel.toml` in `cwd` or its parents, as a path relative to `cwd`
+/// (`aludel.toml`, `../aludel.toml`, …), so that messages stay short.
+pub fn find_config_file(cwd: &Path) -> Option<PathBuf> {
+    cwd.ancestors().enumerate().find_map(|(up, dir)| {
+        dir.join(DEFAULT_FILE).is_file().then(|| {
+            let mut path: PathBuf = std::iter::repeat_n("..", up).collect();
+            path.push(DEFAULT_FILE);
+            path
+        })
+    })
 }
 
 fn absolute_cwd(cwd: &Path) -> Result<PathBuf, ConfigError> {

@@ -349,7 +349,7 @@ fn missing_file_and_missing_script_location() {
     assert_eq!(e.to_string(), "No config file 'aludel.toml' found");
     assert_eq!(
         e.hint().as_deref(),
-        Some("run 'aludel init' to create a project, or pass -c FILE")
+        Some("run 'aludel init' to create a project, or pass -c FILE (without -c, aludel.toml is looked for in the working directory and its parents)")
     );
     let mut o = opts(dir.path());
     o.config_path = Some("conf/db.toml".into());
@@ -740,4 +740,46 @@ fn helpers() {
     );
     assert_eq!(suggest("zzz", DATABASE_KEYS), None);
     assert_eq!(line_column("ab\ncd", 4), (2, 2));
+}
+
+#[test]
+fn the_config_file_is_found_in_a_parent_and_its_paths_stay_relative_to_it() {
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        dir.path(),
+        "aludel.toml",
+        "[aludel]\nscript_location = \"db/migrations\"\n",
+    );
+    let sub = dir.path().join("app/routers");
+    std::fs::create_dir_all(&sub).unwrap();
+    let cfg = Config::load(&opts(&sub), &env(&[])).unwrap();
+    let root = normalize(dir.path());
+    assert_eq!(cfg.path, root.join("aludel.toml"));
+    assert_eq!(cfg.script_location, root.join("db/migrations"));
+    assert_eq!(
+        find_config_file(&sub),
+        Some(PathBuf::from("../../aludel.toml"))
+    );
+    // Messages name it as reached from the working directory.
+    write(dir.path(), "aludel.toml", "[aludel]\nscript_location = 3\n");
+    let e = Config::load(&opts(&sub), &env(&[]))
+        .unwrap_err()
+        .to_string();
+    assert!(
+        e.starts_with("../../aludel.toml: key 'script_location'"),
+        "{e}"
+    );
+
+    // The nearest one wins; -c and ALUDEL_CONFIG are not searched for.
+    write(
+        &sub,
+        "aludel.toml",
+        "[aludel]\nscript_location = \"here\"\n",
+    );
+    let cfg = Config::load(&opts(&sub), &env(&[])).unwrap();
+    assert_eq!(cfg.script_location, normalize(&sub).join("here"));
+    let e = Config::load(&opts(&sub), &env(&[("ALUDEL_CONFIG", "other.toml")]))
+        .unwrap_err()
+        .to_string();
+    assert_eq!(e, "No config file 'other.toml' found");
 }

@@ -117,6 +117,13 @@ pub struct LockHolder {
     pub description: Option<String>,
 }
 
+/// Told that the migration lock is held by another connection (and by whom, where
+/// the database can tell) before [`Connection::lock`] starts waiting for it.
+pub type LockWaiting<'a> = dyn FnMut(Option<String>) + Send + 'a;
+
+/// Told why a connection attempt failed before [`connect`] tries again (`--wait`).
+pub type ConnectRetry<'a> = dyn FnMut(&DbError) + Send + 'a;
+
 /// Who runs a migration, for the history table.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct SessionInfo {
@@ -236,9 +243,16 @@ pub trait Connection: Send {
         false
     }
 
-    /// Takes the migration lock named `key`, waiting up to `timeout`. On time-out the
-    /// error names the holder where the database can tell.
-    async fn lock(&mut self, key: &str, timeout: Duration) -> Result<(), DbError>;
+    /// Takes the migration lock named `key`, waiting up to `timeout`. When another
+    /// connection holds it, `waiting` is called once, with the holder where the
+    /// database can tell, before the wait starts. On time-out the error names the
+    /// holder too.
+    async fn lock(
+        &mut self,
+        key: &str,
+        timeout: Duration,
+        waiting: &mut LockWaiting<'_>,
+    ) -> Result<(), DbError>;
     async fn unlock(&mut self, key: &str) -> Result<(), DbError>;
 
     async fn session_info(&mut self) -> Result<SessionInfo, DbError>;
@@ -277,10 +291,13 @@ impl Default for ConnectOptions {
     }
 }
 
-/// Opens a connection to the database a URL names.
+/// Opens a connection to the database a URL names. While the server does not
+/// answer and `options.wait` allows, `retry` hears each failure before the next
+/// attempt.
 pub async fn connect(
     url: &DatabaseUrl,
     options: &ConnectOptions,
+    retry: &mut ConnectRetry<'_>,
 ) -> Result<Box<dyn Connection>, DbError> {
     let deadline = options.wait.map(|w| tokio::time::Instant::now() + w);
     loop {
@@ -299,6 +316,7 @@ pub async fn connect(
             Ok(conn) => return Ok(conn),
             Err(e) if e.kind == DbErrorKind::Unreachable => match deadline {
                 Some(d) if tokio::time::Instant::now() < d => {
+                    retry(&e);
                     tokio::time::sleep(Duration::from_millis(200)).await;
                 }
                 Some(_) => {
@@ -361,7 +379,7 @@ pub async fn from_pool(pool: Pool<'_>) -> Result<Box<dyn Connection>, DbError> {
 }
 
 /// `1.5s`, `2m`, as a user wrote it.
-pub(crate) fn humanize(d: Duration) -> String {
+pub fn humanize(d: Duration) -> String {
     if d.as_millis() % 1000 == 0 {
         let s = d.as_secs();
         if s % 60 == 0 && s > 0 {

@@ -13,8 +13,8 @@ use sqlx::{ConnectOptions as _, Connection as _};
 use super::keywords;
 use super::tables::{quote_if_needed, HistoryTypes};
 use super::{
-    raw, ConnectOptions, Connection, DbError, DbErrorKind, LockScope, NameLimit, SessionInfo,
-    SqlDialect, TableRef,
+    raw, ConnectOptions, Connection, DbError, DbErrorKind, LockScope, LockWaiting, NameLimit,
+    SessionInfo, SqlDialect, TableRef,
 };
 use crate::config::{DatabaseUrl, Dialect};
 
@@ -160,6 +160,38 @@ fn lock_name(name: &str) -> String {
     full.chars().take(64).collect()
 }
 
+impl MySqlConn {
+    /// `GET_LOCK` of the quoted lock name: whether it was granted within `timeout`.
+    async fn get_lock(&mut self, lock: &str, timeout: Duration) -> Result<bool, DbError> {
+        let seconds = timeout.as_secs_f64();
+        let got = self
+            .query_column(&format!("SELECT GET_LOCK({lock}, {seconds:.3})"))
+            .await?;
+        Ok(got.into_iter().flatten().next().as_deref() == Some("1"))
+    }
+
+    /// Who holds the quoted lock name: connection id, user, client, busy time.
+    async fn lock_holder(&mut self, lock: &str) -> Option<String> {
+        self.query_rows(&format!(
+            "SELECT p.ID, p.USER, p.HOST, p.TIME FROM information_schema.PROCESSLIST p \
+             WHERE p.ID = IS_USED_LOCK({lock})"
+        ))
+        .await
+        .ok()
+        .and_then(|rows| rows.into_iter().next())
+        .map(|row| {
+            let get = |i: usize| row.get(i).cloned().flatten().unwrap_or_else(|| "?".into());
+            format!(
+                "connection id {}, user {}, client {}, busy for {} s",
+                get(0),
+                get(1),
+                get(2),
+                get(3)
+            )
+        })
+    }
+}
+
 #[async_trait]
 impl Connection for MySqlConn {
     fn sql(&self) -> &'static dyn SqlDialect {
@@ -219,33 +251,22 @@ impl Connection for MySqlConn {
         LockScope::Session
     }
 
-    async fn lock(&mut self, name: &str, timeout: Duration) -> Result<(), DbError> {
+    async fn lock(
+        &mut self,
+        name: &str,
+        timeout: Duration,
+        waiting: &mut LockWaiting<'_>,
+    ) -> Result<(), DbError> {
         let lock = MySqlSql.string_literal(&lock_name(name));
-        let seconds = timeout.as_secs_f64();
-        let got = self
-            .query_column(&format!("SELECT GET_LOCK({lock}, {seconds:.3})"))
-            .await?;
-        if got.into_iter().flatten().next().as_deref() == Some("1") {
+        // First without waiting, so that a wait is announced with its holder.
+        if self.get_lock(&lock, Duration::ZERO).await? {
             return Ok(());
         }
-        let holder = self
-            .query_rows(&format!(
-                "SELECT p.ID, p.USER, p.HOST, p.TIME FROM information_schema.PROCESSLIST p \
-                 WHERE p.ID = IS_USED_LOCK({lock})"
-            ))
-            .await
-            .ok()
-            .and_then(|rows| rows.into_iter().next())
-            .map(|row| {
-                let get = |i: usize| row.get(i).cloned().flatten().unwrap_or_else(|| "?".into());
-                format!(
-                    "connection id {}, user {}, client {}, busy for {} s",
-                    get(0),
-                    get(1),
-                    get(2),
-                    get(3)
-                )
-            });
+        waiting(self.lock_holder(&lock).await);
+        if self.get_lock(&lock, timeout).await? {
+            return Ok(());
+        }
+        let holder = self.lock_holder(&lock).await;
         Err(DbError::lock_timeout(name, timeout, holder))
     }
 

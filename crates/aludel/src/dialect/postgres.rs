@@ -13,8 +13,8 @@ use sqlx::{ConnectOptions as _, Connection as _};
 use super::keywords;
 use super::tables::{quote_if_needed, HistoryTypes};
 use super::{
-    raw, ConnectOptions, Connection, DbError, DbErrorKind, LockScope, NameLimit, SessionInfo,
-    SqlDialect, TableRef,
+    raw, ConnectOptions, Connection, DbError, DbErrorKind, LockScope, LockWaiting, NameLimit,
+    SessionInfo, SqlDialect, TableRef,
 };
 use crate::config::{DatabaseUrl, Dialect};
 
@@ -278,7 +278,12 @@ impl Connection for PgConn {
         LockScope::Session
     }
 
-    async fn lock(&mut self, name: &str, timeout: Duration) -> Result<(), DbError> {
+    async fn lock(
+        &mut self,
+        name: &str,
+        timeout: Duration,
+        waiting: &mut LockWaiting<'_>,
+    ) -> Result<(), DbError> {
         let key = lock_key(name);
         let mut lock_conn = self
             .options
@@ -287,6 +292,7 @@ impl Connection for PgConn {
             .map_err(|e| DbError::from_sqlx(e, self.secret()).at_connect())?;
         let try_lock = format!("SELECT pg_try_advisory_lock({key})::text");
         let deadline = tokio::time::Instant::now() + timeout;
+        let mut told = false;
         loop {
             let rows =
                 raw::query_rows::<Postgres>(&mut lock_conn, &try_lock, self.secret()).await?;
@@ -302,6 +308,10 @@ impl Connection for PgConn {
                 let holder = self.lock_holder(key).await;
                 let _ = lock_conn.close().await;
                 return Err(DbError::lock_timeout(name, timeout, holder));
+            }
+            if !told {
+                waiting(self.lock_holder(key).await);
+                told = true;
             }
             tokio::time::sleep(Duration::from_millis(50)).await;
         }

@@ -50,7 +50,7 @@ impl ShadowDatabase {
         if target.dialect() == Dialect::Sqlite {
             let memory = DatabaseUrl::parse("sqlite::memory:")
                 .map_err(|e| DbError::new(DbErrorKind::Other, e.to_string()))?;
-            let conn = connect(&memory, &write_options()).await?;
+            let conn = connect(&memory, &write_options(), &mut |_| {}).await?;
             return Ok(ShadowDatabase {
                 conn: Some(conn),
                 cleanup: None,
@@ -60,7 +60,7 @@ impl ShadowDatabase {
             "{SHADOW_PREFIX}{}",
             &uuid::Uuid::new_v4().simple().to_string()[..12]
         );
-        let mut admin = connect(target, &write_options()).await?;
+        let mut admin = connect(target, &write_options(), &mut |_| {}).await?;
         let created = create_database(admin.as_mut(), target.dialect(), &name).await;
         admin.close().await;
         created.map_err(|e| cannot_create(e, target))?;
@@ -72,12 +72,13 @@ impl ShadowDatabase {
             conn: None,
             cleanup: Some(cleanup),
         };
-        shadow.conn = Some(connect(&target.with_database(&name), &write_options()).await?);
+        shadow.conn =
+            Some(connect(&target.with_database(&name), &write_options(), &mut |_| {}).await?);
         Ok(shadow)
     }
 
     async fn configured(url: &DatabaseUrl) -> Result<ShadowDatabase, DbError> {
-        let mut conn = connect(url, &write_options()).await?;
+        let mut conn = connect(url, &write_options(), &mut |_| {}).await?;
         if let Some(query) = objects_query(url.dialect()) {
             let count = conn.query_column(query).await?;
             let objects: i64 = count
@@ -163,13 +164,13 @@ impl Cleanup {
         let work = async {
             match self {
                 Cleanup::Drop { admin, name } => {
-                    let mut conn = connect(&admin, &write_options()).await?;
+                    let mut conn = connect(&admin, &write_options(), &mut |_| {}).await?;
                     let result = conn.execute(&drop_database(admin.dialect(), &name)).await;
                     conn.close().await;
                     result.map(|_| ())
                 }
                 Cleanup::Empty { url } => {
-                    let mut conn = connect(&url, &write_options()).await?;
+                    let mut conn = connect(&url, &write_options(), &mut |_| {}).await?;
                     let result = empty_database(conn.as_mut(), url.dialect()).await;
                     conn.close().await;
                     result

@@ -14,7 +14,7 @@ use super::keywords;
 use super::tables::{quote_if_needed, HistoryTypes};
 use super::{
     raw, Access, BeginError, ConnectOptions, Connection, DbError, DbErrorKind, LockScope,
-    SessionInfo, SqlDialect, TableRef,
+    LockWaiting, SessionInfo, SqlDialect, TableRef,
 };
 use crate::config::{DatabaseUrl, Dialect, SqliteTarget};
 
@@ -70,6 +70,10 @@ pub(crate) struct SqliteConn {
     /// This connection created the file (removed again at close if still empty).
     created: Option<PathBuf>,
 }
+
+/// Who holds SQLite's write lock, as far as aludel can tell.
+const OTHER_WRITER: &str =
+    "another connection writing to this SQLite file (SQLite cannot say which)";
 
 /// SQLITE_BUSY and its extended codes.
 fn is_busy(e: &DbError) -> bool {
@@ -211,14 +215,7 @@ impl SqliteConn {
     /// whole lock timeout.
     fn begin_failed(&self, e: DbError) -> DbError {
         if is_busy(&e) {
-            DbError::lock_timeout(
-                &self.file,
-                self.lock_timeout,
-                Some(
-                    "another connection writing to this SQLite file (SQLite cannot say which)"
-                        .into(),
-                ),
-            )
+            DbError::lock_timeout(&self.file, self.lock_timeout, Some(OTHER_WRITER.into()))
         } else {
             e
         }
@@ -317,8 +314,46 @@ impl Connection for SqliteConn {
         LockScope::Transaction
     }
 
-    async fn lock(&mut self, _name: &str, _timeout: Duration) -> Result<(), DbError> {
-        Ok(())
+    /// The write lock is taken by each transaction's `BEGIN IMMEDIATE` (waiting in
+    /// SQLite's busy handler, which cannot say that it waits). This probes it first
+    /// without waiting, so that a wait for another writer is announced, and polls
+    /// until the file is free; the transactions then take the lock themselves.
+    async fn lock(
+        &mut self,
+        _name: &str,
+        timeout: Duration,
+        waiting: &mut LockWaiting<'_>,
+    ) -> Result<(), DbError> {
+        let restore = format!("PRAGMA busy_timeout = {}", self.lock_timeout.as_millis());
+        let Some(conn) = self.conn.as_mut() else {
+            // No file yet: nobody else writes to it.
+            return Ok(());
+        };
+        raw::execute::<Sqlite>(conn, "PRAGMA busy_timeout = 0", None).await?;
+        let deadline = tokio::time::Instant::now() + timeout;
+        let mut told = false;
+        let result = loop {
+            match raw::execute::<Sqlite>(conn, BEGIN, None).await {
+                Ok(_) => {
+                    break raw::execute::<Sqlite>(conn, "ROLLBACK", None)
+                        .await
+                        .map(|_| ())
+                }
+                Err(e) if is_busy(&e) => {
+                    if tokio::time::Instant::now() >= deadline {
+                        break Err(e);
+                    }
+                    if !told {
+                        waiting(Some(OTHER_WRITER.to_string()));
+                        told = true;
+                    }
+                    tokio::time::sleep(Duration::from_millis(50)).await;
+                }
+                Err(e) => break Err(e),
+            }
+        };
+        raw::execute::<Sqlite>(conn, &restore, None).await?;
+        result.map_err(|e| self.begin_failed(e))
     }
     async fn unlock(&mut self, _name: &str) -> Result<(), DbError> {
         Ok(())

@@ -216,6 +216,8 @@ fn check_statements(
             ))
             .with_reason("each step's statements, version-table change and history row commit together; a COMMIT or BEGIN of its own would commit part of the step and leave the rest to roll back alone")
             .with_hint(format!("remove it (aludel opens and commits the transaction), or mark the section '{marker} transaction=false' to run its statements one by one outside a transaction"))
+            .with_kind("transaction_control")
+            .with_location(Some(path), Some(st.line))
             .into());
         }
         if st.is_copy_from_stdin() {
@@ -223,6 +225,8 @@ fn check_statements(
                 "{place}: '{first_line}' reads its rows from the client (psql's COPY protocol), which aludel does not speak"
             ))
             .with_hint("write the rows as INSERT statements, or COPY FROM a file the database server can read")
+            .with_kind("copy_from_stdin")
+            .with_location(Some(path), Some(st.line))
             .into());
         }
     }
@@ -286,7 +290,10 @@ pub fn prepare_steps(
                 .with_reason(format!("{shown} has an empty or missing '-- aludel:downgrade' section"))
                 .with_hint(
                     "write its downgrade, or pass --allow-irreversible to move the version table past it without running anything",
-                ),
+                )
+                .with_kind("irreversible")
+                .with_revision(rev)
+                .with_location(path.as_deref(), None),
             ));
         }
         let version_changes = step
@@ -313,7 +320,7 @@ pub fn prepare_steps(
     Ok(out)
 }
 
-/// What a run reports while it goes (the CLI shows progress from these).
+/// What a command reports while it goes (the CLI shows progress from these).
 pub trait Events: Send {
     /// Step `n` (1-based) of `total` starts.
     fn step_started(&mut self, _n: usize, _total: usize, _step: &PreparedStep) {}
@@ -321,6 +328,33 @@ pub trait Events: Send {
     fn step_finished(&mut self, _n: usize, _total: usize, _step: &PreparedStep, _took: Duration) {}
     /// A step resumes after statements that ran in an earlier, interrupted run.
     fn step_resumed(&mut self, _step: &PreparedStep, _skipped: usize) {}
+    /// The command waits for something it needs; called again (with news, such as
+    /// the latest connection error) while the wait goes on.
+    fn waiting(&mut self, _wait: &Wait) {}
+    /// What the command waited for came after `waited` (a failed wait ends with
+    /// the command's error instead).
+    fn wait_over(&mut self, _waited: Duration) {}
+}
+
+/// What a command waits for.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Wait {
+    /// The database server does not answer yet (`--wait`).
+    Server {
+        /// The database URL, password masked.
+        target: String,
+        /// Why the last attempt failed (password masked).
+        last_error: String,
+        /// How long the command waits at most.
+        limit: Duration,
+    },
+    /// Another connection holds the migration lock.
+    Lock {
+        /// Who holds it, where the database can tell.
+        holder: Option<String>,
+        /// How long the command waits at most (`lock_timeout`).
+        limit: Duration,
+    },
 }
 
 /// Events that go nowhere.

@@ -231,11 +231,17 @@ pub async fn run(
     events: &mut dyn Events,
 ) -> Result<RunReport> {
     let mut runner = Runner::new(conn, project, tables, options).await;
-    let result = runner.run(planner, events).await;
-    if result.is_err() && runner.tx_open {
-        let _ = runner.conn.rollback().await;
+    let mut report = RunReport::default();
+    match runner.run(planner, events, &mut report).await {
+        Ok(()) => Ok(report),
+        Err(e) => {
+            if runner.tx_open {
+                let _ = runner.conn.rollback().await;
+            }
+            report.steps.truncate(runner.committed);
+            Err(e.after_steps(report.steps))
+        }
     }
-    result
 }
 
 struct Runner<'a> {
@@ -252,6 +258,8 @@ struct Runner<'a> {
     pending_history: Vec<String>,
     /// Whether `--resume` answered something in this run.
     resume_used: bool,
+    /// How many of the run's first steps have committed.
+    committed: usize,
 }
 
 /// What ended a pass over the plan.
@@ -281,6 +289,7 @@ impl<'a> Runner<'a> {
             tx_open: false,
             pending_history: Vec::new(),
             resume_used: false,
+            committed: 0,
         }
     }
 
@@ -323,12 +332,14 @@ impl<'a> Runner<'a> {
         }
     }
 
+    /// Runs the plan, filling `report` as steps finish (on error, the steps that
+    /// finished; [`Runner::committed`] says how many of them committed).
     async fn run(
         &mut self,
         planner: &dyn Fn(&[String]) -> Result<Plan>,
         events: &mut dyn Events,
-    ) -> Result<RunReport> {
-        let mut report = RunReport::default();
+        report: &mut RunReport,
+    ) -> Result<()> {
         let mut first = true;
         loop {
             if self.per_transaction_lock() && !self.tx_open {
@@ -358,11 +369,12 @@ impl<'a> Runner<'a> {
                 });
                 step.version_changes.splice(0..0, deletes);
             }
-            match self.pass(&steps, rows, &mut report, events).await? {
+            match self.pass(&steps, rows, report, events).await? {
                 Pass::Done(rows) => {
                     if self.tx_open {
                         self.commit().await?;
                     }
+                    self.committed = report.steps.len();
                     if let Some(resume) = self.options.resume.filter(|_| !self.resume_used) {
                         report.warnings.push(format!(
                             "{} had no effect: no step of this run was left part-way by an earlier one",
@@ -370,7 +382,7 @@ impl<'a> Runner<'a> {
                         ));
                     }
                     report.final_rows = rows;
-                    return Ok(report);
+                    return Ok(());
                 }
                 Pass::Replan => continue,
             }
@@ -413,6 +425,7 @@ impl<'a> Runner<'a> {
             } else {
                 if self.tx_open {
                     self.commit().await?;
+                    self.committed = report.steps.len();
                 }
                 events.step_started(i + 1, total, step);
                 self.stepwise(step, events).await?
@@ -428,6 +441,9 @@ impl<'a> Runner<'a> {
                 resumed_after,
                 duration_ms: took.as_millis() as u64,
             });
+            if !self.tx_open {
+                self.committed = report.steps.len();
+            }
             expected = step.rows_after.clone();
         }
         Ok(Pass::Done(expected))
@@ -583,6 +599,7 @@ impl<'a> Runner<'a> {
             if let Some(message) = mismatch {
                 return Err(CommandError::new(message)
                     .with_hint("another process or a hand edit changed the version table; run 'aludel current' to see where it is")
+                    .with_kind("version_table_changed")
                     .into());
             }
         }
@@ -643,6 +660,9 @@ impl<'a> Runner<'a> {
             ))
             .with_reason(format!("the history table records {done} of {} statements done{}, with a different checksum", last.statements_total, if uncertain { " and the next one started" } else { "" }))
             .with_hint(format!("restore those statements as they ran and run again; or undo by hand what they did and run again with '{}' (the step starts over at statement 1); or, if the database already is as {revision} leaves it, record that with 'aludel stamp {revision}'", Resume::Restart.flag()))
+            .with_kind("resume_statements_changed")
+            .with_revision(revision.clone())
+            .with_location(step.path.as_deref(), None)
             .into());
         }
         if !uncertain {

@@ -391,6 +391,40 @@ impl ScriptError {
         }
     }
 
+    /// The stable name of this error for programs (docs/json-output.md).
+    pub fn kind(&self) -> &'static str {
+        match self {
+            ScriptError::Read { .. } => "file_unreadable",
+            ScriptError::ReadDir { .. } => "directory_unreadable",
+            ScriptError::NotADirectory { .. } => "version_location_not_a_directory",
+            ScriptError::Write { .. } => "file_write_failed",
+            ScriptError::FileExists { .. } => "file_exists",
+            ScriptError::NotUtf8 { .. } => "file_not_utf8",
+            ScriptError::NoHeader { .. } => "no_header",
+            ScriptError::MalformedMetadata { .. } => "malformed_metadata",
+            ScriptError::UnknownKey { .. } => "unknown_header_key",
+            ScriptError::DuplicateKey { .. } => "duplicate_header_key",
+            ScriptError::MissingKey { .. } => "missing_header_key",
+            ScriptError::InvalidRevisionId { .. } => "invalid_revision_id",
+            ScriptError::EmptyRevisionId { .. } => "empty_revision_id",
+            ScriptError::SymbolicRevisionId { .. } => "reserved_revision_id",
+            ScriptError::RevisionIdTooLong { .. } => "revision_id_too_long",
+            ScriptError::InvalidBranchLabel { .. } => "invalid_branch_label",
+            ScriptError::EmptyBranchLabel { .. } => "empty_branch_label",
+            ScriptError::InvalidDependency { .. } => "invalid_dependency",
+            ScriptError::DuplicateItem { .. } => "duplicate_header_item",
+            ScriptError::UnknownMarker { .. } => "unknown_marker",
+            ScriptError::DuplicateMarker { .. } => "duplicate_marker",
+            ScriptError::SectionOption { .. } => "invalid_section_option",
+            ScriptError::MissingUpgrade { .. } => "missing_upgrade_section",
+            ScriptError::TextBeforeMarker { .. } => "text_before_marker",
+            ScriptError::UnknownTimezone { .. } => "unknown_timezone",
+            ScriptError::FileTemplate { .. } => "invalid_file_template",
+            ScriptError::UnknownTemplateToken { .. } => "unknown_template_token",
+            ScriptError::TemplateSyntax { .. } => "template_syntax",
+        }
+    }
+
     /// The 1-based line this error is about, when one applies.
     pub fn line(&self) -> Option<usize> {
         match self {
