@@ -23,4 +23,8 @@ pub use model::Schema;
 pub use plan::{plan, Capabilities, Step};
 
 #[cfg(test)]
+mod properties;
+#[cfg(test)]
+mod testing;
+#[cfg(test)]
 mod tests;

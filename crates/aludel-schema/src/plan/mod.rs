@@ -45,6 +45,8 @@
 mod foreign_keys;
 mod order;
 mod rebuild;
+#[cfg(test)]
+pub(crate) use rebuild::needs_rebuild;
 mod sequences;
 mod tables;
 mod views;

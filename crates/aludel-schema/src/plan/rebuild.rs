@@ -20,7 +20,7 @@ use crate::change::Change;
 use crate::model::{Column, QualifiedName, Schema};
 
 /// Whether the database cannot make `change` in place.
-pub(super) fn needs_rebuild(change: &Change, caps: &Capabilities) -> bool {
+pub(crate) fn needs_rebuild(change: &Change, caps: &Capabilities) -> bool {
     use Change::*;
     match change {
         AlterColumn { .. } => !caps.alter_column,
