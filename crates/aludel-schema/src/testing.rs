@@ -181,13 +181,52 @@ pub fn schema_pair(numbers: &[u32]) -> (Schema, Schema) {
     for e in 0..2 {
         let p = ch.sides();
         for (side, schema) in sides.iter_mut().enumerate() {
-            let values: Vec<&str> = ["a", "b", "c"].into_iter().filter(|_| ch.below(3) != 0).collect();
+            let values: Vec<&str> = ["a", "b", "c"]
+                .into_iter()
+                .filter(|_| ch.below(3) != 0)
+                .collect();
             if on(side, p) {
                 schema.enums.push(enum_type(&format!("e{e}"), &values));
             }
         }
     }
     let present: Vec<(bool, bool)> = (0..TABLES).map(|_| ch.sides()).collect();
+    for v in 0..3 {
+        let p = ch.sides();
+        for (side, schema) in sides.iter_mut().enumerate() {
+            let definition = ["select 1", "select 2"][ch.below(2) as usize];
+            let mut depends_on = Vec::new();
+            for _ in 0..ch.below(3) {
+                let t = ch.below(TABLES as u32) as usize;
+                if on(side, present[t]) {
+                    depends_on.push(format!("t{t}"));
+                }
+            }
+            if v > 0 && ch.flip() {
+                let on_view = format!("v{}", ch.below(v));
+                if schema.view(&name(&on_view)).is_some() {
+                    depends_on.push(on_view);
+                }
+            }
+            let deps: Vec<&str> = depends_on.iter().map(String::as_str).collect();
+            if on(side, p) {
+                schema.views.push(view(&format!("v{v}"), definition, &deps));
+            }
+        }
+    }
+    for s in 0..2 {
+        let p = ch.sides();
+        for (side, schema) in sides.iter_mut().enumerate() {
+            let t = ch.below(TABLES as u32) as usize;
+            let owner = format!("t{t}");
+            let owned = ch.flip() && on(side, present[t]);
+            let mut seq = sequence(&format!("s{s}"), owned.then_some((owner.as_str(), "id")));
+            seq.options.start = [1, 10][ch.below(2) as usize];
+            if on(side, p) {
+                schema.sequences.push(seq);
+            }
+        }
+    }
     for (t, &p) in present.iter().enumerate() {
         let tn = format!("t{t}");
         let mut tables = [Table::new(name(&tn)), Table::new(name(&tn))];
@@ -239,7 +278,12 @@ pub fn schema_pair(numbers: &[u32]) -> (Schema, Schema) {
             for _ in 0..ch.below(3) {
                 let c = 1 + ch.below(COLUMNS as u32 - 1);
                 let to = ch.below(TABLES as u32) as usize;
-                let mut key = fk(&format!("{tn}_c{c}_fkey"), &[&format!("c{c}")], &format!("t{to}"), &["id"]);
+                let mut key = fk(
+                    &format!("{tn}_c{c}_fkey"),
+                    &[&format!("c{c}")],
+                    &format!("t{to}"),
+                    &["id"],
+                );
                 if ch.flip() {
                     key.on_delete = ReferentialAction::Cascade;
                 }
@@ -271,41 +315,6 @@ pub fn schema_pair(numbers: &[u32]) -> (Schema, Schema) {
         for (side, table) in tables.into_iter().enumerate() {
             if on(side, p) {
                 sides[side].tables.push(table);
-            }
-        }
-    }
-    for v in 0..3 {
-        let p = ch.sides();
-        for (side, schema) in sides.iter_mut().enumerate() {
-            let definition = ["select 1", "select 2"][ch.below(2) as usize];
-            let mut depends_on = Vec::new();
-            for _ in 0..ch.below(3) {
-                let t = format!("t{}", ch.below(TABLES as u32));
-                if schema.table(&name(&t)).is_some() {
-                    depends_on.push(t);
-                }
-            }
-            if v > 0 && ch.flip() {
-                let on_view = format!("v{}", ch.below(v));
-                if schema.view(&name(&on_view)).is_some() {
-                    depends_on.push(on_view);
-                }
-            }
-            let deps: Vec<&str> = depends_on.iter().map(String::as_str).collect();
-            if on(side, p) {
-                schema.views.push(view(&format!("v{v}"), definition, &deps));
-            }
-        }
-    }
-    for s in 0..2 {
-        let p = ch.sides();
-        for (side, schema) in sides.iter_mut().enumerate() {
-            let owner = format!("t{}", ch.below(TABLES as u32));
-            let owned = ch.flip() && schema.table(&name(&owner)).is_some();
-            let mut seq = sequence(&format!("s{s}"), owned.then_some((owner.as_str(), "id")));
-            seq.options.start = [1, 10][ch.below(2) as usize];
-            if on(side, p) {
-                schema.sequences.push(seq);
             }
         }
     }
@@ -353,12 +362,21 @@ pub fn run(
     renames: &Renames,
     caps: &Capabilities,
 ) -> Result<Vec<Step>, String> {
-    let changes = diff(current, desired, renames).map_err(|e| e.to_string())?.changes;
+    let changes = diff(current, desired, renames)
+        .map_err(|e| e.to_string())?
+        .changes;
     let steps = plan(changes, current, desired, caps);
     let mut state = current.clone().canonical();
     for (i, step) in steps.iter().enumerate() {
         if let Some(why) = refusal(&state, step, caps) {
-            return Err(format!("step {i} refused: {why}\n{step:#?}\nsteps: {steps:#?}"));
+            return Err(format!(
+                "step {i} refused: {why}\n{step:?}\nsteps:\n{}",
+                steps
+                    .iter()
+                    .map(|s| format!("{s:?}"))
+                    .collect::<Vec<_>>()
+                    .join("\n")
+            ));
         }
         step.apply(&mut state)
             .map_err(|e| format!("step {i} does not apply: {e}\n{step:#?}"))?;
@@ -397,14 +415,17 @@ pub fn refusal(state: &Schema, step: &Step, caps: &Capabilities) -> Option<Strin
         })
     };
     let types_exist = |columns: &[Column]| {
-        columns
-            .iter()
-            .all(|c| !c.data_type.starts_with('e') || state.enum_type(&name(&c.data_type)).is_some())
+        columns.iter().all(|c| {
+            !c.data_type.starts_with('e') || state.enum_type(&name(&c.data_type)).is_some()
+        })
     };
     let step = match step {
         Step::Rebuild { from, to, .. } => {
             if state.table(&from.name) != Some(from) {
-                return Some(format!("the rebuild starts from another table than {}", from.name));
+                return Some(format!(
+                    "the rebuild starts from another table than {}",
+                    from.name
+                ));
             }
             if views_on(&from.name) {
                 return Some(format!("a view reads the rebuilt table {}", from.name));
@@ -450,7 +471,10 @@ pub fn refusal(state: &Schema, step: &Step, caps: &Capabilities) -> Option<Strin
                 return Some(format!("a view reads {}", t.name));
             }
             if owns_sequence(&t.name, None) {
-                return Some(format!("{} owns a sequence, dropping it drops the sequence", t.name));
+                return Some(format!(
+                    "{} owns a sequence, dropping it drops the sequence",
+                    t.name
+                ));
             }
         }
         Change::DropColumn { table, column, .. } => {
@@ -460,10 +484,11 @@ pub fn refusal(state: &Schema, step: &Step, caps: &Capabilities) -> Option<Strin
             let used = t.primary_key.as_ref().is_some_and(|k| named(&k.columns))
                 || t.uniques.iter().any(|u| named(&u.columns))
                 || t.foreign_keys.iter().any(|k| named(&k.columns))
-                || t.checks.iter().any(|k| k.expression.contains(&format!("({c} ")))
+                || t.checks
+                    .iter()
+                    .any(|k| k.expression.contains(&format!("({c} ")))
                 || t.indexes.iter().any(|i| {
-                    named(&i.include)
-                        || i.parts.iter().any(|p| p.key == IndexKey::Column(c.into()))
+                    named(&i.include) || i.parts.iter().any(|p| p.key == IndexKey::Column(c.into()))
                 });
             if used {
                 return Some(format!("{table}.{c} is used by a key, index or check"));
@@ -492,7 +517,8 @@ pub fn refusal(state: &Schema, step: &Step, caps: &Capabilities) -> Option<Strin
             let in_key = state.tables.iter().any(|t| {
                 t.foreign_keys.iter().any(|k| {
                     (&t.name == table && k.columns.contains(&from.name))
-                        || (&k.referenced_table == table && k.referenced_columns.contains(&from.name))
+                        || (&k.referenced_table == table
+                            && k.referenced_columns.contains(&from.name))
                 })
             });
             if reshaped && checks_references && in_key {
@@ -512,7 +538,11 @@ pub fn refusal(state: &Schema, step: &Step, caps: &Capabilities) -> Option<Strin
             let mut after = state.clone();
             crate::apply::apply(&mut after, step).ok()?;
             for other in &after.tables {
-                for key in other.foreign_keys.iter().filter(|k| &k.referenced_table == table) {
+                for key in other
+                    .foreign_keys
+                    .iter()
+                    .filter(|k| &k.referenced_table == table)
+                {
                     if let Some(why) = unreferencable(&after, key) {
                         return Some(format!("dropping a key of {table}: {why}"));
                     }
@@ -532,7 +562,11 @@ pub fn refusal(state: &Schema, step: &Step, caps: &Capabilities) -> Option<Strin
             }
         }
         Change::DropEnum(e) => {
-            if state.tables.iter().any(|t| t.columns.iter().any(|c| c.data_type == e.name.name)) {
+            if state
+                .tables
+                .iter()
+                .any(|t| t.columns.iter().any(|c| c.data_type == e.name.name))
+            {
                 return Some(format!("a column uses type {}", e.name));
             }
         }
@@ -544,7 +578,10 @@ pub fn refusal(state: &Schema, step: &Step, caps: &Capabilities) -> Option<Strin
             }
         }
         Change::DropNamespace(n) => {
-            let inside = state.tables.iter().any(|t| t.name.schema.as_ref() == Some(n));
+            let inside = state
+                .tables
+                .iter()
+                .any(|t| t.name.schema.as_ref() == Some(n));
             if inside {
                 return Some(format!("namespace {n} is not empty"));
             }

@@ -19,18 +19,23 @@ fn with_hints(current: &Schema, desired: &Schema, renames: &Renames) -> Vec<Chan
 }
 
 fn users() -> Table {
-    let mut t = table("users", &[("id", "integer"), ("name", "text"), ("email", "text")]);
+    let mut t = table(
+        "users",
+        &[("id", "integer"), ("name", "text"), ("email", "text")],
+    );
     t.primary_key = pk("users_pkey", &["id"]);
     t.uniques.push(unique("users_email_key", &["email"]));
     t.indexes.push(index("users_name_idx", &["name"]));
-    t.checks.push(check("users_name_check", "(length(name) > 0)"));
+    t.checks
+        .push(check("users_name_check", "(length(name) > 0)"));
     t
 }
 
 fn orders() -> Table {
     let mut t = table("orders", &[("id", "integer"), ("user_id", "integer")]);
     t.primary_key = pk("orders_pkey", &["id"]);
-    t.foreign_keys.push(fk("orders_user_id_fkey", &["user_id"], "users", &["id"]));
+    t.foreign_keys
+        .push(fk("orders_user_id_fkey", &["user_id"], "users", &["id"]));
     t
 }
 
@@ -43,8 +48,19 @@ fn the_same_schema_in_another_order_has_no_changes() {
 
 #[test]
 fn columns_are_added_after_their_predecessor_dropped_and_altered() {
-    let a = schema(vec![table("t", &[("a", "integer"), ("b", "text"), ("c", "text")])]);
-    let mut t = table("t", &[("x", "integer"), ("a", "integer"), ("c", "text"), ("y", "text")]);
+    let a = schema(vec![table(
+        "t",
+        &[("a", "integer"), ("b", "text"), ("c", "text")],
+    )]);
+    let mut t = table(
+        "t",
+        &[
+            ("x", "integer"),
+            ("a", "integer"),
+            ("c", "text"),
+            ("y", "text"),
+        ],
+    );
     t.columns[2].nullable = false;
     let b = schema(vec![t.clone()]);
     let got = with_hints(&a, &b, &Renames::default());
@@ -77,7 +93,10 @@ fn columns_are_added_after_their_predecessor_dropped_and_altered() {
 
 #[test]
 fn dropped_columns_go_last_first_so_their_reverses_apply() {
-    let a = schema(vec![table("t", &[("a", "integer"), ("b", "text"), ("c", "text")])]);
+    let a = schema(vec![table(
+        "t",
+        &[("a", "integer"), ("b", "text"), ("c", "text")],
+    )]);
     let b = schema(vec![table("t", &[("a", "integer")])]);
     let got = changes(&a, &b);
     let dropped: Vec<&str> = got
@@ -98,14 +117,25 @@ fn dropped_columns_go_last_first_so_their_reverses_apply() {
 #[test]
 fn a_table_hint_renames_the_table_and_its_implicit_names() {
     let mut users = users();
-    users.foreign_keys.push(fk("users_boss_fkey", &["id"], "users", &["id"]));
+    users
+        .foreign_keys
+        .push(fk("users_boss_fkey", &["id"], "users", &["id"]));
     let a = schema(vec![users, orders()]);
-    let mut accounts = table("accounts", &[("id", "integer"), ("name", "text"), ("email", "text")]);
+    let mut accounts = table(
+        "accounts",
+        &[("id", "integer"), ("name", "text"), ("email", "text")],
+    );
     accounts.primary_key = pk("accounts_pkey", &["id"]);
-    accounts.uniques.push(unique("accounts_email_key", &["email"]));
+    accounts
+        .uniques
+        .push(unique("accounts_email_key", &["email"]));
     accounts.indexes.push(index("accounts_name_idx", &["name"]));
-    accounts.checks.push(check("accounts_name_check", "(length(name) > 0)"));
-    accounts.foreign_keys.push(fk("accounts_boss_fkey", &["id"], "accounts", &["id"]));
+    accounts
+        .checks
+        .push(check("accounts_name_check", "(length(name) > 0)"));
+    accounts
+        .foreign_keys
+        .push(fk("accounts_boss_fkey", &["id"], "accounts", &["id"]));
     let mut orders = orders();
     orders.foreign_keys[0].referenced_table = name("accounts");
     let b = schema(vec![accounts, orders]);
@@ -137,7 +167,9 @@ fn a_table_hint_renames_the_table_and_its_implicit_names() {
     );
     // Without the hint: a drop, a create, and the question.
     let plain = diff(&a, &b, &Renames::default()).unwrap();
-    assert!(plain.changes.contains(&Change::DropTable(a.table(&name("users")).unwrap().clone())));
+    assert!(plain
+        .changes
+        .contains(&Change::DropTable(a.table(&name("users")).unwrap().clone())));
     assert_eq!(
         plain.rename_candidates,
         [RenameCandidate::Table {
@@ -155,7 +187,11 @@ fn a_name_is_freed_by_its_drop_before_a_rename_takes_it() {
     a_t.uniques.push(unique("u2", &["b"]));
     let mut b_t = table("t", &[("a", "integer"), ("b", "integer")]);
     b_t.uniques.push(unique("u2", &["a"]));
-    let got = with_hints(&schema(vec![a_t.clone()]), &schema(vec![b_t]), &Renames::default());
+    let got = with_hints(
+        &schema(vec![a_t.clone()]),
+        &schema(vec![b_t]),
+        &Renames::default(),
+    );
     assert_eq!(
         got,
         [
@@ -178,9 +214,15 @@ fn a_column_hint_renames_the_column_everywhere_and_the_implicit_names() {
     users.uniques.push(unique("users_name_key", &["name"]));
     let mut orders = orders();
     orders.columns.push(column("user_name", "text"));
-    orders.foreign_keys.push(fk("orders_user_name_fkey", &["user_name"], "users", &["name"]));
+    orders.foreign_keys.push(fk(
+        "orders_user_name_fkey",
+        &["user_name"],
+        "users",
+        &["name"],
+    ));
     let mut a = schema(vec![users.clone(), orders.clone()]);
-    a.sequences.push(sequence("users_name_seq", Some(("users", "name"))));
+    a.sequences
+        .push(sequence("users_name_seq", Some(("users", "name"))));
 
     let mut renamed = users;
     renamed.columns[1].name = "full_name".into();
@@ -192,7 +234,8 @@ fn a_column_hint_renames_the_column_everywhere_and_the_implicit_names() {
     renamed.checks = vec![check("users_full_name_check", "(length(full_name) > 0)")];
     orders.foreign_keys[1].referenced_columns = vec!["full_name".into()];
     let mut b = schema(vec![renamed, orders]);
-    b.sequences.push(sequence("users_name_seq", Some(("users", "full_name"))));
+    b.sequences
+        .push(sequence("users_name_seq", Some(("users", "full_name"))));
 
     let mut hints = Renames::default();
     hints.column(name("users"), "name", "full_name");
@@ -241,7 +284,10 @@ fn a_column_hint_renames_the_column_everywhere_and_the_implicit_names() {
 #[test]
 fn a_column_hint_may_name_the_table_by_its_new_name() {
     let a = schema(vec![table("users", &[("id", "integer"), ("name", "text")])]);
-    let b = schema(vec![table("accounts", &[("id", "integer"), ("full_name", "text")])]);
+    let b = schema(vec![table(
+        "accounts",
+        &[("id", "integer"), ("full_name", "text")],
+    )]);
     for table_named in ["users", "accounts"] {
         let mut hints = Renames::default();
         hints.table(name("users"), name("accounts"));
@@ -325,16 +371,24 @@ fn ambiguous_renames_are_a_drop_and_an_add() {
     let mut b_t = table("t", &[("a", "integer")]);
     b_t.indexes = vec![index("j1", &["a"]), index("j2", &["a"])];
     let got = with_hints(&schema(vec![a_t]), &schema(vec![b_t]), &Renames::default());
-    assert!(got.iter().all(|c| matches!(c, Change::DropIndex { .. } | Change::CreateIndex { .. })));
+    assert!(got
+        .iter()
+        .all(|c| matches!(c, Change::DropIndex { .. } | Change::CreateIndex { .. })));
     assert_eq!(got.len(), 4);
 
     // Unnamed constraints (SQLite) are never renamed.
     let mut a_t = table("t", &[("a", "integer")]);
-    a_t.checks = vec![Check { name: None, expression: "a > 0".into() }];
+    a_t.checks = vec![Check {
+        name: None,
+        expression: "a > 0".into(),
+    }];
     let mut b_t = a_t.clone();
     b_t.checks[0].name = Some("positive".into());
     let got = with_hints(&schema(vec![a_t]), &schema(vec![b_t]), &Renames::default());
-    assert!(matches!(got[..], [Change::DropCheck { .. }, Change::AddCheck { .. }]), "{got:#?}");
+    assert!(
+        matches!(got[..], [Change::DropCheck { .. }, Change::AddCheck { .. }]),
+        "{got:#?}"
+    );
 }
 
 #[test]
@@ -347,7 +401,11 @@ fn an_object_that_keeps_its_name_but_changes_is_dropped_and_added() {
     b_t.indexes[0].unique = true;
     // The index's own text is not compared: it names the table.
     a_t.indexes[0].definition = Some("CREATE INDEX t_i ON public.t USING btree (a)".into());
-    let got = with_hints(&schema(vec![a_t.clone()]), &schema(vec![b_t.clone()]), &Renames::default());
+    let got = with_hints(
+        &schema(vec![a_t.clone()]),
+        &schema(vec![b_t.clone()]),
+        &Renames::default(),
+    );
     assert_eq!(got.len(), 4, "{got:#?}");
     let mut c_t = a_t.clone();
     c_t.indexes[0].definition = None;
@@ -356,8 +414,14 @@ fn an_object_that_keeps_its_name_but_changes_is_dropped_and_added() {
 
 #[test]
 fn column_rename_candidates_need_the_same_type() {
-    let a = schema(vec![table("t", &[("a", "integer"), ("b", "text"), ("c", "text")])]);
-    let b = schema(vec![table("t", &[("a", "integer"), ("x", "text"), ("y", "bigint")])]);
+    let a = schema(vec![table(
+        "t",
+        &[("a", "integer"), ("b", "text"), ("c", "text")],
+    )]);
+    let b = schema(vec![table(
+        "t",
+        &[("a", "integer"), ("x", "text"), ("y", "bigint")],
+    )]);
     let d = diff(&a, &b, &Renames::default()).unwrap();
     let expected = [
         RenameCandidate::Column {
@@ -385,7 +449,11 @@ fn column_rename_candidates_need_the_same_type() {
             to: "x".into(),
         }
     );
-    assert!(again.rename_candidates.is_empty(), "{:?}", again.rename_candidates);
+    assert!(
+        again.rename_candidates.is_empty(),
+        "{:?}",
+        again.rename_candidates
+    );
 }
 
 #[test]
@@ -397,7 +465,10 @@ fn schema_level_objects_are_created_altered_and_dropped() {
     a.views = vec![view("v", "SELECT 1", &[]), view("w", "SELECT 2", &[])];
     let mut b = schema(vec![]);
     b.namespaces = vec!["kept".into(), "new".into()];
-    b.enums = vec![enum_type("mood", &["sad", "ok", "happy"]), enum_type("fresh", &["y"])];
+    b.enums = vec![
+        enum_type("mood", &["sad", "ok", "happy"]),
+        enum_type("fresh", &["y"]),
+    ];
     let mut s = sequence("s", None);
     s.options.increment = 2;
     b.sequences = vec![s.clone(), sequence("new_seq", None)];
@@ -434,7 +505,11 @@ fn triggers_comments_and_options() {
     b_t.triggers[0].definition = "AFTER UPDATE".into();
     b_t.comment = Some("hello".into());
     b_t.options = vec![("strict".into(), "1".into())];
-    let got = with_hints(&schema(vec![a_t.clone()]), &schema(vec![b_t.clone()]), &Renames::default());
+    let got = with_hints(
+        &schema(vec![a_t.clone()]),
+        &schema(vec![b_t.clone()]),
+        &Renames::default(),
+    );
     assert_eq!(
         got,
         [
@@ -481,7 +556,11 @@ fn primary_keys_are_renamed_added_and_dropped() {
     let mut c_t = a_t.clone();
     c_t.primary_key = pk("t_pkey", &["a", "b"]);
     assert_eq!(
-        with_hints(&schema(vec![a_t.clone()]), &schema(vec![c_t.clone()]), &Renames::default()),
+        with_hints(
+            &schema(vec![a_t.clone()]),
+            &schema(vec![c_t.clone()]),
+            &Renames::default()
+        ),
         [
             Change::DropPrimaryKey {
                 table: name("t"),

@@ -4,7 +4,7 @@
 //! whose referenced primary key, unique constraint or unique index is dropped,
 //! and, where the database needs an index for each foreign key (MySQL), a key
 //! whose index is dropped. Each is dropped before and added back after, under
-//! its own name.
+//! its own name (a key of a table that is dropped is only dropped first).
 //!
 //! Owns finding those keys, only where the database can drop and add a foreign
 //! key in place (elsewhere the table is rebuilt).
@@ -31,9 +31,7 @@ pub(super) fn unblock(
         if rebuilt.contains(&table.name) {
             continue;
         }
-        let Some(desired_table) = desired.table(&table.name) else {
-            continue;
-        };
+        let desired_table = desired.table(&table.name);
         for key in &table.foreign_keys {
             let dropped = changes.iter().any(|c| {
                 matches!(c, Change::DropForeignKey { table: t, key: k }
@@ -53,20 +51,33 @@ pub(super) fn unblock(
                 },
                 None => key.name.clone(),
             };
-            let Some(desired_key) = desired_table.foreign_keys.iter().find(|k| {
+            let drop = Change::DropForeignKey {
+                table: table.name.clone(),
+                key: key.clone(),
+            };
+            let Some(desired_table) = desired_table else {
+                // A dropped table's key goes first, out of its DROP TABLE.
+                for change in changes.iter_mut() {
+                    if let Change::DropTable(t) = change {
+                        t.foreign_keys
+                            .retain(|k| !(t.name == table.name && k == key));
+                    }
+                }
+                extra.push(drop);
+                continue;
+            };
+            let desired_key = desired_table.foreign_keys.iter().find(|k| {
                 if new_name.is_some() {
                     k.name == new_name
                 } else {
                     *k == key
                 }
-            }) else {
+            });
+            let Some(desired_key) = desired_key else {
                 continue;
             };
             renames_done.extend(rename);
-            extra.push(Change::DropForeignKey {
-                table: table.name.clone(),
-                key: key.clone(),
-            });
+            extra.push(drop);
             extra.push(Change::AddForeignKey {
                 table: table.name.clone(),
                 key: desired_key.clone(),
