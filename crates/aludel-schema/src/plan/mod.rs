@@ -204,7 +204,10 @@ pub fn plan(
     let (sequences_before, sequences_after) = sequences::split(&mut changes);
     let tables = tables::order(&mut changes, caps);
 
-    let mut steps: Vec<(Phase, Step)> = Vec::new();
+    let mut steps: Vec<(Phase, Step)> = changes
+        .into_iter()
+        .map(|c| (phase(&c), Step::Change(c)))
+        .collect();
     let mut push = |phase: Phase, changes: Vec<Change>| {
         steps.extend(changes.into_iter().map(|c| (phase, Step::Change(c))));
     };
@@ -217,11 +220,8 @@ pub fn plan(
     push(Phase::Owners, sequences_after);
     push(Phase::TriggerCreates, tables.triggers);
     push(Phase::ViewCreates, view_creates);
-    for change in changes {
-        steps.push((phase(&change), Step::Change(change)));
-    }
     steps.extend(rebuilds.into_iter().map(|s| (Phase::Rebuilds, s)));
-    // Stable: within a phase, the order above (and the diff's).
+    // Stable: within a phase, the diff's order, then the order above.
     steps.sort_by_key(|(phase, _)| *phase);
     steps.into_iter().map(|(_, step)| step).collect()
 }
