@@ -21,7 +21,7 @@ fn numbers() -> impl Strategy<Value = Vec<u32>> {
 
 fn config() -> ProptestConfig {
     ProptestConfig {
-        cases: 200,
+        cases: 500,
         ..ProptestConfig::default()
     }
 }

@@ -549,10 +549,8 @@ pub fn refusal(state: &Schema, step: &Step, caps: &Capabilities) -> Option<Strin
                 }
             }
         }
-        Change::DropView(v) => {
-            if views_on(&v.name) {
-                return Some(format!("a view reads {}", v.name));
-            }
+        Change::DropView(v) if views_on(&v.name) => {
+            return Some(format!("a view reads {}", v.name));
         }
         Change::CreateView(v) => {
             for d in &v.depends_on {
@@ -561,14 +559,13 @@ pub fn refusal(state: &Schema, step: &Step, caps: &Capabilities) -> Option<Strin
                 }
             }
         }
-        Change::DropEnum(e) => {
+        Change::DropEnum(e)
             if state
                 .tables
                 .iter()
-                .any(|t| t.columns.iter().any(|c| c.data_type == e.name.name))
-            {
-                return Some(format!("a column uses type {}", e.name));
-            }
+                .any(|t| t.columns.iter().any(|c| c.data_type == e.name.name)) =>
+        {
+            return Some(format!("a column uses type {}", e.name));
         }
         Change::CreateSequence(s) | Change::AlterSequence { to: s, .. } => {
             if let Some((t, c)) = &s.owned_by {

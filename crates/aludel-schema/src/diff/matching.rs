@@ -5,6 +5,10 @@
 //! Owns the pairing rule, shared by every comparator of named objects; it does
 //! not know which [`crate::Change`] each outcome becomes.
 
+use std::collections::BTreeMap;
+
+use crate::model::QualifiedName;
+
 /// An object that has a name and a body compared apart from it.
 pub(super) trait Named: Clone + PartialEq {
     fn name(&self) -> Option<&str>;
@@ -84,23 +88,32 @@ fn unmarked<T: Clone>(items: &[&T], marked: &[bool]) -> Vec<T> {
 pub(super) fn by_name<T: Clone + PartialEq>(
     current: &[T],
     desired: &[T],
-    name: impl Fn(&T) -> &crate::model::QualifiedName,
+    name: impl Fn(&T) -> &QualifiedName,
     create: impl Fn(T) -> crate::Change,
     alter: impl Fn(T, T) -> crate::Change,
     drop: impl Fn(T) -> crate::Change,
 ) -> (Vec<crate::Change>, Vec<crate::Change>) {
+    let (current_by_name, desired_by_name) = (keyed(current, &name), keyed(desired, &name));
     let mut early = Vec::new();
     for d in desired {
-        match current.iter().find(|c| name(c) == name(d)) {
+        match current_by_name.get(name(d)) {
             None => early.push(create(d.clone())),
-            Some(c) if c != d => early.push(alter(c.clone(), d.clone())),
+            Some(c) if *c != d => early.push(alter((*c).clone(), d.clone())),
             Some(_) => {}
         }
     }
     let drops = current
         .iter()
-        .filter(|c| !desired.iter().any(|d| name(d) == name(c)))
+        .filter(|c| !desired_by_name.contains_key(name(c)))
         .map(|c| drop(c.clone()))
         .collect();
     (early, drops)
+}
+
+/// Schema-level objects by their qualified name.
+pub(super) fn keyed<'a, T>(
+    items: &'a [T],
+    name: impl Fn(&'a T) -> &'a QualifiedName,
+) -> BTreeMap<&'a QualifiedName, &'a T> {
+    items.iter().map(|x| (name(x), x)).collect()
 }

@@ -8,7 +8,9 @@
 //! their reverses apply in the reverse order. Must not order changes across
 //! tables for execution (that is the plan).
 
-use super::matching::Matched;
+use std::collections::BTreeSet;
+
+use super::matching::{keyed, Matched};
 use super::{checks, columns, exclusions, foreign_keys, indexes, keys, options, triggers};
 use crate::change::Change;
 use crate::model::{QualifiedName, Table};
@@ -17,10 +19,19 @@ use crate::model::{QualifiedName, Table};
 #[derive(Default)]
 pub(super) struct TableChanges {
     pub drops: Vec<Change>,
-    pub renames: Vec<Change>,
+    renames: Vec<Renamed>,
     pub columns: Vec<Change>,
     pub adds: Vec<Change>,
     pub table: Vec<Change>,
+}
+
+/// A rename, with the drop and the add it stands for.
+struct Renamed {
+    from: String,
+    to: String,
+    rename: Change,
+    drop: Change,
+    add: Change,
 }
 
 impl TableChanges {
@@ -33,38 +44,56 @@ impl TableChanges {
         add: impl Fn(T) -> Change,
         name: impl Fn(&T) -> Option<&str>,
     ) {
-        self.drops.extend(matched.dropped.into_iter().map(drop));
-        for (from, to) in &matched.renamed {
-            if let (Some(from), Some(to)) = (name(from), name(to)) {
-                self.renames.push(rename(from.to_owned(), to.to_owned()));
+        self.drops.extend(matched.dropped.into_iter().map(&drop));
+        for (from, to) in matched.renamed {
+            if let (Some(old), Some(new)) = (name(&from), name(&to)) {
+                let (old, new) = (old.to_owned(), new.to_owned());
+                self.renames.push(Renamed {
+                    rename: rename(old.clone(), new.clone()),
+                    from: old,
+                    to: new,
+                    drop: drop(from),
+                    add: add(to),
+                });
             }
         }
         self.adds.extend(matched.added.into_iter().map(add));
     }
 
-    fn into_changes(self) -> impl Iterator<Item = Change> {
-        self.drops
-            .into_iter()
-            .chain(self.renames)
-            .chain(self.columns)
-            .chain(self.adds)
-            .chain(self.table)
+    /// The changes in their order. A rename to a name that another rename
+    /// frees (a swap, a chain) would need the name before it is free: it is a
+    /// drop and an add instead.
+    fn into_changes(mut self) -> Vec<Change> {
+        let sources: Vec<String> = self.renames.iter().map(|r| r.from.clone()).collect();
+        let mut renames = Vec::new();
+        for r in self.renames {
+            if sources.contains(&r.to) {
+                self.drops.push(r.drop);
+                self.adds.push(r.add);
+            } else {
+                renames.push(r.rename);
+            }
+        }
+        let mut out = self.drops;
+        out.extend(renames);
+        out.extend(self.columns);
+        out.extend(self.adds);
+        out.extend(self.table);
+        out
     }
 }
 
-/// Compares the tables of both schemas (each sorted by name).
+/// Compares the tables of both schemas.
 pub(super) fn compare(current: &[Table], desired: &[Table], out: &mut Vec<Change>) {
-    let mut names: Vec<&QualifiedName> = current.iter().chain(desired).map(|t| &t.name).collect();
-    names.sort();
-    names.dedup();
+    let current = keyed(current, |t| &t.name);
+    let desired = keyed(desired, |t| &t.name);
+    let names: BTreeSet<&QualifiedName> = current.keys().chain(desired.keys()).copied().collect();
     for name in names {
-        let c = current.iter().find(|t| &t.name == name);
-        let d = desired.iter().find(|t| &t.name == name);
-        match (c, d) {
-            (Some(c), None) => out.push(Change::DropTable(c.clone())),
-            (None, Some(d)) => out.push(Change::CreateTable(d.clone())),
-            (Some(c), Some(d)) => out.extend(table(c, d).into_changes()),
-            (None, None) => {}
+        match (current.get(name), desired.get(name)) {
+            (Some(c), None) => out.push(Change::DropTable((*c).clone())),
+            (None, Some(d)) => out.push(Change::CreateTable((*d).clone())),
+            (Some(c), Some(d)) if c != d => out.extend(table(c, d).into_changes()),
+            _ => {}
         }
     }
 }

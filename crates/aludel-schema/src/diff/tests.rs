@@ -1,3 +1,6 @@
+//! One test per comparator and per rule of rename hints, on small explicit
+//! schemas; each checks that the changes lead from one schema to the other.
+
 use super::*;
 use crate::apply::apply;
 use crate::model::*;
@@ -572,4 +575,25 @@ fn primary_keys_are_renamed_added_and_dropped() {
             },
         ]
     );
+}
+
+#[test]
+fn names_that_swap_are_dropped_and_added_not_renamed() {
+    let mut unique_b = index("i2", &["b"]);
+    unique_b.unique = true;
+    let mut a_t = table("t", &[("b", "integer")]);
+    a_t.indexes = vec![index("i1", &["b"]), unique_b.clone()];
+    let mut b_t = a_t.clone();
+    b_t.indexes[0].name = "i2".into();
+    b_t.indexes[1].name = "i1".into();
+    let got = with_hints(&schema(vec![a_t]), &schema(vec![b_t]), &Renames::default());
+    let kinds: Vec<&str> = got
+        .iter()
+        .map(|c| match c {
+            Change::DropIndex { .. } => "drop",
+            Change::CreateIndex { .. } => "create",
+            _ => "other",
+        })
+        .collect();
+    assert_eq!(kinds, ["drop", "drop", "create", "create"]);
 }

@@ -9,11 +9,11 @@
 //! Owns finding those keys, only where the database can drop and add a foreign
 //! key in place (elsewhere the table is rebuilt).
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 
 use super::{reshapes, Capabilities};
 use crate::change::Change;
-use crate::model::{ForeignKey, Index, IndexKey, QualifiedName, Schema};
+use crate::model::{ForeignKey, Index, IndexKey, QualifiedName, Schema, Table};
 
 /// Adds the drop and re-add of every foreign key in `renamed` (the current
 /// schema with the renames done) that a change in `changes` is blocked by.
@@ -27,11 +27,13 @@ pub(super) fn unblock(
 ) {
     let mut extra = Vec::new();
     let mut renames_done = Vec::new();
+    let desired_tables: BTreeMap<&QualifiedName, &Table> =
+        desired.tables.iter().map(|t| (&t.name, t)).collect();
     for table in &renamed.tables {
         if rebuilt.contains(&table.name) {
             continue;
         }
-        let desired_table = desired.table(&table.name);
+        let desired_table = desired_tables.get(&table.name);
         for key in &table.foreign_keys {
             let dropped = changes.iter().any(|c| {
                 matches!(c, Change::DropForeignKey { table: t, key: k }

@@ -85,7 +85,8 @@ pub struct Capabilities {
     pub alter_column: bool,
     /// A column is renamed, and the database follows the rename in other
     /// tables' foreign keys ([`Change::RenameColumn`]). Without it the rename is
-    /// part of the table's rebuild.
+    /// part of the table's rebuild, which does not follow it elsewhere: foreign
+    /// keys of other tables that reference the column are left as they are.
     pub rename_column: bool,
     /// A column is dropped (its indexes and constraints are dropped before).
     pub drop_column: bool,
