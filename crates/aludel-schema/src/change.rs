@@ -220,6 +220,50 @@ impl Change {
         }
     }
 
+    /// The table a change is made to, for the changes to a part of a table
+    /// (columns, keys, constraints, indexes, triggers, comment and options);
+    /// `None` for whole tables, views, types, sequences and namespaces. After a
+    /// [`Change::RenameTable`] the table has its new name.
+    pub fn table(&self) -> Option<&QualifiedName> {
+        use Change::*;
+        match self {
+            AlterTable { to, .. } => Some(&to.name),
+            AddColumn { table, .. }
+            | DropColumn { table, .. }
+            | AlterColumn { table, .. }
+            | RenameColumn { table, .. }
+            | AddPrimaryKey { table, .. }
+            | DropPrimaryKey { table, .. }
+            | AddUnique { table, .. }
+            | DropUnique { table, .. }
+            | AddForeignKey { table, .. }
+            | DropForeignKey { table, .. }
+            | AddCheck { table, .. }
+            | DropCheck { table, .. }
+            | AddExclusion { table, .. }
+            | DropExclusion { table, .. }
+            | RenameConstraint { table, .. }
+            | CreateIndex { table, .. }
+            | DropIndex { table, .. }
+            | RenameIndex { table, .. }
+            | CreateTrigger { table, .. }
+            | DropTrigger { table, .. } => Some(table),
+            CreateNamespace(_)
+            | DropNamespace(_)
+            | CreateEnum(_)
+            | DropEnum(_)
+            | AlterEnum { .. }
+            | CreateSequence(_)
+            | DropSequence(_)
+            | AlterSequence { .. }
+            | CreateTable(_)
+            | DropTable(_)
+            | RenameTable { .. }
+            | CreateView(_)
+            | DropView(_) => None,
+        }
+    }
+
     /// Whether applying the change loses rows or values: a dropped table or
     /// column (the rendered statement carries `-- WARNING: drops data`). A type
     /// change may lose values too; its renderer says so where it casts.
