@@ -105,6 +105,15 @@ pub enum Command {
     Revision(RevisionArgs),
     /// Write a revision that merges several heads
     Merge(MergeArgs),
+    /// Compare the database with the desired schema: exit 1 with the
+    /// differences, or 0 with "No new upgrade operations detected."
+    Check {
+        /// Print the upgrade that `revision --autogenerate` would write
+        #[arg(long)]
+        sql: bool,
+        #[command(flatten)]
+        autogen: AutogenArgs,
+    },
     /// Show the head revisions
     Heads {
         /// Treat dependencies as down revisions (omit effective heads)
@@ -231,6 +240,28 @@ pub struct RevisionArgs {
     /// Revision (id or label) this one depends on (repeatable)
     #[arg(long = "depends-on", alias = "depends_on")]
     pub depends_on: Vec<String>,
+    /// Write the migration from the database to the desired schema
+    /// ([autogenerate] schema), verified on a shadow database first
+    #[arg(long)]
+    pub autogenerate: bool,
+    #[command(flatten)]
+    pub autogen: AutogenArgs,
+    /// With --autogenerate: write the revision even when nothing differs
+    #[arg(long = "allow-empty", alias = "allow_empty", requires = "autogenerate")]
+    pub allow_empty: bool,
+}
+
+/// What autogenerate compares, for `revision --autogenerate` and `check`.
+#[derive(Debug, Args)]
+pub struct AutogenArgs {
+    /// A rename to make instead of a drop and an add, keeping the data:
+    /// OLD=NEW for a table, TABLE.OLD=TABLE.NEW for a column (repeatable)
+    #[arg(long = "rename", value_name = "OLD=NEW")]
+    pub rename: Vec<String>,
+    /// Compare with the revision history replayed into a shadow database
+    /// instead of the database itself (no connection to it needed)
+    #[arg(long)]
+    pub offline: bool,
 }
 
 #[derive(Debug, Args)]

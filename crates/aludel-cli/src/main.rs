@@ -2,6 +2,7 @@
 //! their results as text (Alembic's formats) or JSON. No migration logic lives here.
 
 mod args;
+mod autogen;
 mod db;
 mod progress;
 mod render;

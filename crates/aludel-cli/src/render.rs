@@ -186,20 +186,31 @@ pub fn run(cli: &Cli, out: &Out) -> Result<()> {
         }
         Command::Revision(a) => {
             let project = open_project(cli)?;
-            let generated = command::revision(
-                project,
-                &RevisionOptions {
-                    message: a.message.clone(),
-                    rev_id: a.rev_id.clone(),
-                    head: a.head.clone(),
-                    splice: a.splice,
-                    branch_labels: a.branch_label.clone(),
-                    depends_on: a.depends_on.clone(),
-                    version_path: a.version_path.clone(),
-                    cwd: cwd()?,
-                },
-            )?;
-            report_generated(out, &generated);
+            let options = RevisionOptions {
+                message: a.message.clone(),
+                rev_id: a.rev_id.clone(),
+                head: a.head.clone(),
+                splice: a.splice,
+                branch_labels: a.branch_label.clone(),
+                depends_on: a.depends_on.clone(),
+                version_path: a.version_path.clone(),
+                cwd: cwd()?,
+            };
+            if a.autogenerate {
+                crate::autogen::revision(project, a, options, out)?;
+            } else {
+                if !a.autogen.rename.is_empty() || a.autogen.offline {
+                    return Err(Error::command(
+                        "--rename and --offline only go with --autogenerate",
+                    ));
+                }
+                let generated = command::revision(project, &options)?;
+                report_generated(out, &generated);
+            }
+        }
+        Command::Check { sql, autogen } => {
+            let project = open_project(cli)?;
+            crate::autogen::check(project, autogen, *sql, out)?;
         }
         Command::Merge(a) => {
             let project = open_project(cli)?;

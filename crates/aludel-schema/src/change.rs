@@ -271,3 +271,143 @@ impl Change {
         matches!(self, Change::DropTable(_) | Change::DropColumn { .. })
     }
 }
+
+impl std::fmt::Display for Change {
+    /// One line for people: `add column users.age (integer)`.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        use Change::*;
+        let column = |t: &QualifiedName, c: &str| format!("{t}.{c}");
+        match self {
+            CreateNamespace(n) => write!(f, "add schema {n}"),
+            DropNamespace(n) => write!(f, "drop schema {n}"),
+            CreateEnum(e) => write!(f, "add enum type {} ({})", e.name, e.values.join(", ")),
+            DropEnum(e) => write!(f, "drop enum type {}", e.name),
+            AlterEnum { from, to } => write!(
+                f,
+                "change enum type {}: ({}) -> ({})",
+                to.name,
+                from.values.join(", "),
+                to.values.join(", ")
+            ),
+            CreateSequence(s) => write!(f, "add sequence {}", s.name),
+            DropSequence(s) => write!(f, "drop sequence {}", s.name),
+            AlterSequence { to, .. } => write!(f, "change sequence {}", to.name),
+            CreateTable(t) => write!(f, "add table {}", t.name),
+            DropTable(t) => write!(f, "drop table {}", t.name),
+            RenameTable { from, to } => write!(f, "rename table {from} to {to}"),
+            AlterTable { to, .. } => write!(f, "change comment or options of table {}", to.name),
+            AddColumn { table, column: c, .. } => {
+                write!(f, "add column {} ({})", column(table, &c.name), c.data_type)
+            }
+            DropColumn { table, column: c, .. } => {
+                write!(f, "drop column {}", column(table, &c.name))
+            }
+            AlterColumn { table, from, to } => {
+                let mut what = Vec::new();
+                if from.data_type != to.data_type {
+                    what.push(format!("type {} -> {}", from.data_type, to.data_type));
+                }
+                if from.nullable != to.nullable {
+                    what.push(if to.nullable { "nullable" } else { "not null" }.to_string());
+                }
+                if from.default != to.default {
+                    what.push(format!(
+                        "default {} -> {}",
+                        from.default.as_deref().unwrap_or("none"),
+                        to.default.as_deref().unwrap_or("none")
+                    ));
+                }
+                if from.identity != to.identity {
+                    what.push("identity".to_string());
+                }
+                if from.generated != to.generated {
+                    what.push("generated expression".to_string());
+                }
+                if from.collation != to.collation || from.charset != to.charset {
+                    what.push("collation".to_string());
+                }
+                if from.comment != to.comment {
+                    what.push("comment".to_string());
+                }
+                if from.on_update != to.on_update {
+                    what.push("on update".to_string());
+                }
+                write!(
+                    f,
+                    "change column {}: {}",
+                    column(table, &to.name),
+                    what.join(", ")
+                )
+            }
+            RenameColumn { table, from, to } => write!(
+                f,
+                "rename column {} to {to}",
+                column(table, from)
+            ),
+            AddPrimaryKey { table, .. } => write!(f, "add primary key of {table}"),
+            DropPrimaryKey { table, .. } => write!(f, "drop primary key of {table}"),
+            AddUnique { table, unique } => write!(
+                f,
+                "add unique constraint {}on {table} ({})",
+                named(&unique.name),
+                unique.columns.join(", ")
+            ),
+            DropUnique { table, unique } => write!(
+                f,
+                "drop unique constraint {}on {table}",
+                named(&unique.name)
+            ),
+            AddForeignKey { table, key } => write!(
+                f,
+                "add foreign key {}on {table} ({}) -> {}",
+                named(&key.name),
+                key.columns.join(", "),
+                key.referenced_table
+            ),
+            DropForeignKey { table, key } => {
+                write!(f, "drop foreign key {}on {table}", named(&key.name))
+            }
+            AddCheck { table, check } => write!(
+                f,
+                "add check constraint {}on {table}: {}",
+                named(&check.name),
+                check.expression
+            ),
+            DropCheck { table, check } => {
+                write!(f, "drop check constraint {}on {table}", named(&check.name))
+            }
+            AddExclusion { table, exclusion } => {
+                write!(f, "add exclusion constraint {} on {table}", exclusion.name)
+            }
+            DropExclusion { table, exclusion } => {
+                write!(f, "drop exclusion constraint {} on {table}", exclusion.name)
+            }
+            RenameConstraint { table, from, to } => {
+                write!(f, "rename constraint {from} on {table} to {to}")
+            }
+            CreateIndex { table, index } => write!(
+                f,
+                "add {}index {} on {table}",
+                if index.unique { "unique " } else { "" },
+                index.name
+            ),
+            DropIndex { table, index } => write!(f, "drop index {} on {table}", index.name),
+            RenameIndex { table, from, to } => {
+                write!(f, "rename index {from} on {table} to {to}")
+            }
+            CreateTrigger { table, trigger } => {
+                write!(f, "add trigger {} on {table}", trigger.name)
+            }
+            DropTrigger { table, trigger } => {
+                write!(f, "drop trigger {} on {table}", trigger.name)
+            }
+            CreateView(v) => write!(f, "add view {}", v.name),
+            DropView(v) => write!(f, "drop view {}", v.name),
+        }
+    }
+}
+
+/// `name ` for a named constraint, nothing for an unnamed one.
+fn named(name: &Option<String>) -> String {
+    name.as_ref().map(|n| format!("{n} ")).unwrap_or_default()
+}

@@ -12,6 +12,7 @@ use std::path::{Path, PathBuf};
 mod fields;
 pub use fields::ErrorFields;
 
+use crate::autogen::AutogenError;
 use crate::config::ConfigError;
 use crate::dialect::DbError;
 use crate::init::InitError;
@@ -102,6 +103,15 @@ pub enum Error {
     /// A run failed after some of its steps had committed (they stay applied).
     #[error("{}", .0.error)]
     Run(Box<RunFailure>),
+    /// Autogenerate or `check` could not produce a verified migration.
+    #[error(transparent)]
+    Autogen(Box<AutogenError>),
+}
+
+impl From<AutogenError> for Error {
+    fn from(err: AutogenError) -> Self {
+        Error::Autogen(Box::new(err))
+    }
 }
 
 /// The error that stopped a run, and the steps of the run committed before it.
@@ -302,6 +312,7 @@ impl Error {
             Error::Migration(m) => Some(m.reason()),
             Error::Uncertain(u) => Some(u.reason()),
             Error::Run(run) => run.error.reason(),
+            Error::Autogen(e) => e.reason(),
             _ => None,
         }
     }
@@ -317,6 +328,7 @@ impl Error {
             Error::Uncertain(u) => Some(u.hint()),
             Error::Database { source, .. } => source.hint.clone(),
             Error::Run(run) => run.error.hint(),
+            Error::Autogen(e) => e.hint(),
         }
     }
 }

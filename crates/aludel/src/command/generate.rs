@@ -53,11 +53,40 @@ pub struct GeneratedRevision {
     pub hook_output: Vec<String>,
 }
 
+/// The sections of a generated revision (`revision --autogenerate`).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct RevisionBody {
+    pub upgrade: String,
+    pub downgrade: String,
+    /// `false`: the section holds a statement that must commit before a later
+    /// one uses it, so its marker line says `transaction=false`.
+    pub upgrade_transactional: bool,
+    pub downgrade_transactional: bool,
+}
+
 pub fn revision(project: &Project, opts: &RevisionOptions) -> Result<GeneratedRevision> {
+    revision_with_body(
+        project,
+        opts,
+        RevisionBody {
+            upgrade_transactional: true,
+            downgrade_transactional: true,
+            ..RevisionBody::default()
+        },
+    )
+}
+
+/// `revision` with the sections filled in (autogenerate).
+pub fn revision_with_body(
+    project: &Project,
+    opts: &RevisionOptions,
+    body: RevisionBody,
+) -> Result<GeneratedRevision> {
     let heads = vec![opts.head.clone().unwrap_or_else(|| "head".to_string())];
     generate(
         project,
         Request {
+            body,
             rev_id: opts.rev_id.clone(),
             message: opts.message.clone(),
             heads,
@@ -74,6 +103,11 @@ pub fn merge(project: &Project, opts: &MergeOptions) -> Result<GeneratedRevision
     generate(
         project,
         Request {
+            body: RevisionBody {
+                upgrade_transactional: true,
+                downgrade_transactional: true,
+                ..RevisionBody::default()
+            },
             rev_id: opts.rev_id.clone(),
             message: opts.message.clone(),
             heads: opts.revisions.clone(),
@@ -87,6 +121,7 @@ pub fn merge(project: &Project, opts: &MergeOptions) -> Result<GeneratedRevision
 }
 
 struct Request {
+    body: RevisionBody,
     rev_id: Option<String>,
     message: Option<String>,
     heads: Vec<String>,
@@ -221,11 +256,19 @@ fn generate(project: &Project, req: Request) -> Result<GeneratedRevision> {
         create_date: date.to_string(),
         branch_labels: req.branch_labels.join(", "),
         depends_on: depends_on.join(", "),
-        upgrades: String::new(),
-        downgrades: String::new(),
+        upgrades: req.body.upgrade.clone(),
+        downgrades: req.body.downgrade.clone(),
         x: config.x_args.clone(),
     };
-    let text = render_template(&template, &template_path, &vars)?;
+    let mut text = render_template(&template, &template_path, &vars)?;
+    for (transactional, marker) in [
+        (req.body.upgrade_transactional, "-- aludel:upgrade"),
+        (req.body.downgrade_transactional, "-- aludel:downgrade"),
+    ] {
+        if !transactional {
+            text = outside_transaction(&text, marker, &template_path)?;
+        }
+    }
     verify_rendered(
         &path,
         &text,
@@ -249,6 +292,36 @@ fn generate(project: &Project, req: Request) -> Result<GeneratedRevision> {
         path,
         hook_output,
     })
+}
+
+/// `text` with its `marker` line (`-- aludel:upgrade`) running the section
+/// outside a transaction.
+fn outside_transaction(text: &str, marker: &str, template: &Path) -> Result<String> {
+    let mut found = false;
+    let lines: Vec<String> = text
+        .lines()
+        .map(|line| {
+            if !found && line.trim_end() == marker {
+                found = true;
+                format!("{marker} transaction=false")
+            } else {
+                line.to_string()
+            }
+        })
+        .collect();
+    if !found {
+        return Err(CommandError::new(format!(
+            "The generated migration must run outside a transaction, but the template has no '{marker}' line to mark"
+        ))
+        .with_reason(format!("template: {}", template.display()))
+        .with_hint(format!("keep the line '{marker}' in the template on its own"))
+        .into());
+    }
+    let mut out = lines.join("\n");
+    if text.ends_with('\n') {
+        out.push('\n');
+    }
+    Ok(out)
 }
 
 /// Alembic puts a new revision next to its first head when several locations exist.

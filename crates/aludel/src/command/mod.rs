@@ -12,7 +12,10 @@ mod migrate;
 
 pub use crate::init::{init, list_templates, InitAction, InitOptions, InitReport, TemplateInfo};
 pub use edit::{edit, editor_from_env};
-pub use generate::{merge, revision, GeneratedRevision, MergeOptions, RevisionOptions};
+pub use generate::{
+    merge, revision, revision_with_body, GeneratedRevision, MergeOptions, RevisionBody,
+    RevisionOptions,
+};
 pub use inspect::{
     branches, heads, history, history_with_current, parse_history_range, show, BranchPoint,
 };

@@ -12,6 +12,7 @@ mod keywords;
 mod mysql;
 mod postgres;
 mod raw;
+pub mod flavour;
 pub mod render;
 pub mod shadow;
 mod sqlite;

@@ -7,6 +7,7 @@
 
 use std::path::{Path, PathBuf};
 
+use crate::autogen::AutogenError;
 use crate::dialect::{DbError, DbErrorKind};
 use crate::runtime::StepReport;
 
@@ -62,6 +63,10 @@ pub struct ErrorFields {
     /// database is not at).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub heads: Option<Vec<String>>,
+    /// Schema changes: those `check` found, or those a generated migration
+    /// failed to make on the shadow copy.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub changes: Option<Vec<String>>,
     /// The revisions an ambiguous relative step could go to.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub ways: Option<Vec<String>>,
@@ -111,7 +116,48 @@ impl Error {
                 committed_steps: Some(run.committed.clone()),
                 ..run.error.fields()
             },
+            Error::Autogen(e) => autogen_fields(e),
         }
+    }
+}
+
+fn autogen_fields(e: &AutogenError) -> ErrorFields {
+    match e {
+        AutogenError::SchemaMissing { path, .. } => {
+            ErrorFields::new("desired_schema_missing").at(Some(path), None)
+        }
+        AutogenError::DesiredStatement {
+            file, line, source, ..
+        } => ErrorFields {
+            database_code: source.code.clone(),
+            ..ErrorFields::new("desired_schema_statement").at(Some(file), Some(*line))
+        },
+        AutogenError::NotUpToDate { current, heads } => ErrorFields {
+            version_rows: Some(current.clone()),
+            heads: Some(heads.clone()),
+            ..ErrorFields::new("not_up_to_date")
+        },
+        AutogenError::ShadowUrl(_) => ErrorFields {
+            key: Some("shadow_database_url".to_string()),
+            ..ErrorFields::new("invalid_shadow_database_url")
+        },
+        AutogenError::Replay(_) => ErrorFields::new("offline_replay_failed"),
+        AutogenError::InvalidRenameHint(_) | AutogenError::Rename(_) => {
+            ErrorFields::new("invalid_rename")
+        }
+        AutogenError::Unsupported(_) => ErrorFields::new("cannot_generate"),
+        AutogenError::VerifyStatement { source, .. } => ErrorFields {
+            database_code: source.code.clone(),
+            ..ErrorFields::new("verification_failed")
+        },
+        AutogenError::Verification { remaining, .. } => ErrorFields {
+            changes: Some(remaining.iter().map(|c| c.to_string()).collect()),
+            ..ErrorFields::new("verification_failed")
+        },
+        AutogenError::DiffsDetected { changes } => ErrorFields {
+            changes: Some(changes.clone()),
+            ..ErrorFields::new("differences_found")
+        },
     }
 }
 

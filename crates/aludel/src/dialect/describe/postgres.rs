@@ -373,6 +373,14 @@ impl Catalog {
             .sequences
             .iter()
             .filter(|s| s.owner.as_deref() != Some("i"))
+            // A sequence goes with the table that owns it (aludel's history
+            // table's, an excluded table's).
+            .filter(|s| match (&s.owner_schema, &s.owner_name) {
+                (Some(schema), Some(table)) => {
+                    !scope.excludes(Some(schema), table, Some(&self.default_schema))
+                }
+                _ => true,
+            })
             .map(|s| Sequence {
                 name: self.name(&s.schema, &s.name),
                 options: sequence_options(s),

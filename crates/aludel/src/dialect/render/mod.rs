@@ -42,6 +42,7 @@ impl RenderedStatement {
 
 /// The two schemas a change goes between, for what a change needs to know
 /// beyond itself (the columns that use an enum, the sequences a column owns).
+/// `from` is the schema as the migration's renames leave it (they run first).
 #[derive(Debug, Clone, Copy)]
 pub struct RenderContext<'a> {
     pub from: &'a Schema,

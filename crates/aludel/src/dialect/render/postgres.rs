@@ -226,7 +226,9 @@ fn alter_enum(from: &EnumType, to: &EnumType, ctx: RenderContext<'_>) -> Out {
         RenderedStatement::new(create_enum(to)),
     ];
     let type_name = name(&to.name);
-    for table in &ctx.to.tables {
+    // The columns that use the type now; a column the migration keeps gets its
+    // new default, one it drops later keeps the old text.
+    for table in &ctx.from.tables {
         for column in &table.columns {
             if !uses_type(&column.data_type, &to.name) {
                 continue;
@@ -245,7 +247,15 @@ fn alter_enum(from: &EnumType, to: &EnumType, ctx: RenderContext<'_>) -> Out {
                 ))
                 .dropping(),
             );
-            if let Some(default) = &column.default {
+            let kept = ctx
+                .to
+                .table(&table.name)
+                .and_then(|t| t.column(&column.name));
+            let default = match kept {
+                Some(kept) => kept.default.as_ref().filter(|_| column.default.is_some()),
+                None => column.default.as_ref(),
+            };
+            if let Some(default) = default {
                 out.push(RenderedStatement::new(format!(
                     "ALTER TABLE {t} ALTER COLUMN {col} SET DEFAULT {default}"
                 )));

@@ -1,0 +1,348 @@
+//! From the target's schema and the desired one to a verified migration:
+//! describe both, diff, plan, render the upgrade and the downgrade, and verify
+//! them on a shadow copy of the current schema before anyone writes them
+//! (PRODUCT.md §6). Rename questions go to the caller ([`RenameQuestions`]), so
+//! the library never talks to a terminal.
+
+use aludel_schema::{diff, plan, Change, RenameCandidate, Renames, Schema, Step};
+
+use super::{desired, AutogenError, VerifyStage};
+use crate::command::{self, RevisionBody};
+use crate::config::{DatabaseUrl, SqliteTarget};
+use crate::dialect::describe::DescribeScope;
+use crate::dialect::flavour::{describe, schema_flavour, SchemaFlavour};
+use crate::dialect::render::{RenderContext, RenderedStatement};
+use crate::dialect::shadow::ShadowDatabase;
+use crate::dialect::{connect, Access, ConnectOptions, Connection};
+use crate::error::Result;
+use crate::project::Project;
+use crate::runtime::online::db_error;
+use crate::runtime::{NoEvents, Tables};
+
+/// Options of `revision --autogenerate` and `check`.
+#[derive(Debug, Clone, Default)]
+pub struct AutogenOptions {
+    /// `--rename` hints.
+    pub renames: Renames,
+    /// `--offline`: the current schema is the revision history replayed into a
+    /// shadow database, not the target's.
+    pub offline: bool,
+}
+
+/// Asks whether a dropped and an added object of the same shape are a rename.
+pub trait RenameQuestions {
+    /// `true`: it is a rename (the data is kept).
+    fn is_rename(&mut self, candidate: &RenameCandidate) -> bool;
+}
+
+/// Asks nothing: every candidate stays a drop and an add.
+pub struct NoQuestions;
+
+impl RenameQuestions for NoQuestions {
+    fn is_rename(&mut self, _candidate: &RenameCandidate) -> bool {
+        false
+    }
+}
+
+/// A verified migration.
+#[derive(Debug, Clone, Default)]
+pub struct Generated {
+    /// What differs, from the current schema to the desired one.
+    pub changes: Vec<Change>,
+    pub upgrade: Vec<RenderedStatement>,
+    pub downgrade: Vec<RenderedStatement>,
+    /// Drops and adds of the same shape that nobody said were renames: the data
+    /// of the dropped side is lost unless the `--rename` they print is given.
+    pub unconfirmed_renames: Vec<RenameCandidate>,
+}
+
+impl Generated {
+    pub fn is_empty(&self) -> bool {
+        self.changes.is_empty()
+    }
+
+    /// The sections of the revision file: statements in order, each destructive
+    /// one under `-- WARNING: drops data`; a section with a statement that must
+    /// commit before use runs outside a transaction.
+    pub fn body(&self) -> RevisionBody {
+        RevisionBody {
+            upgrade: section_text(&self.upgrade),
+            downgrade: section_text(&self.downgrade),
+            upgrade_transactional: !self.upgrade.iter().any(|s| s.commit_before_use),
+            downgrade_transactional: !self.downgrade.iter().any(|s| s.commit_before_use),
+        }
+    }
+}
+
+fn section_text(statements: &[RenderedStatement]) -> String {
+    statements
+        .iter()
+        .map(|s| {
+            let warning = if s.drops_data {
+                "-- WARNING: drops data\n"
+            } else {
+                ""
+            };
+            format!("{warning}{};", s.sql.trim_end())
+        })
+        .collect::<Vec<_>>()
+        .join("\n\n")
+}
+
+/// Compares the target (or, `offline`, the revision history) with the desired
+/// schema and returns the verified migration between them.
+pub async fn autogenerate(
+    project: &Project,
+    options: &AutogenOptions,
+    questions: &mut dyn RenameQuestions,
+) -> Result<Generated> {
+    let url = project.config.database_url()?;
+    let flavour = schema_flavour(url.dialect()).map_err(AutogenError::from)?;
+    let tables = Tables::for_project(project, crate::dialect::sql_dialect(url.dialect()))?;
+    let scope = DescribeScope {
+        schemas: project.config.autogenerate.include_schemas.clone(),
+        exclude_tables: project.config.autogenerate.exclude_tables.clone(),
+        own_tables: vec![tables.version.clone(), tables.history.clone()],
+    };
+    let shadow_url = match &project.config.autogenerate.shadow_database_url {
+        Some(text) => Some(
+            DatabaseUrl::parse(text)
+                .map_err(|e| AutogenError::ShadowUrl(e.to_string()))?,
+        ),
+        None => None,
+    };
+    let shadow_url = shadow_url.as_ref();
+
+    let current = if options.offline {
+        replayed_history(project, &url, shadow_url, &scope).await?
+    } else {
+        target_schema(project, &url, &scope).await?
+    };
+    let desired = desired_schema(project, &url, shadow_url, &scope).await?;
+
+    let mut renames = options.renames.clone();
+    let mut found = diff(&current, &desired, &renames).map_err(AutogenError::from)?;
+    let mut unconfirmed = Vec::new();
+    if !found.rename_candidates.is_empty() {
+        let mut accepted = false;
+        for candidate in &found.rename_candidates {
+            if questions.is_rename(candidate) {
+                candidate.accept(&mut renames);
+                accepted = true;
+            } else {
+                unconfirmed.push(candidate.clone());
+            }
+        }
+        if accepted {
+            found = diff(&current, &desired, &renames).map_err(AutogenError::from)?;
+        }
+    }
+    if found.is_empty() {
+        return Ok(Generated::default());
+    }
+    let upgrade = render_plan(flavour, found.changes.clone(), &current, &desired)?;
+    let back = diff(&desired, &current, &renames.reversed()).map_err(AutogenError::from)?;
+    let downgrade = render_plan(flavour, back.changes, &desired, &current)?;
+    verify(flavour, &url, shadow_url, &scope, &current, &desired, &upgrade, &downgrade).await?;
+    Ok(Generated {
+        changes: found.changes,
+        upgrade,
+        downgrade,
+        unconfirmed_renames: unconfirmed,
+    })
+}
+
+/// The target's schema, which must be at its heads. A SQLite file that does
+/// not exist yet is an empty database (nothing is created to find that out).
+async fn target_schema(project: &Project, url: &DatabaseUrl, scope: &DescribeScope) -> Result<Schema> {
+    if let Some(SqliteTarget::File(path)) = url.sqlite_target() {
+        if !path.exists() {
+            let heads = project.map.ids(project.map.real_heads());
+            if !heads.is_empty() {
+                return Err(AutogenError::NotUpToDate {
+                    current: Vec::new(),
+                    heads,
+                }
+                .into());
+            }
+            return Ok(Schema::default());
+        }
+    }
+    let options = ConnectOptions {
+        access: Access::Read,
+        ..ConnectOptions::default()
+    };
+    let mut conn = connect(url, &options, &mut |_| {})
+        .await
+        .map_err(db_error("connecting to the database"))?;
+    let result = async {
+        let status = command::status(conn.as_mut(), project).await?;
+        if !status.up_to_date {
+            return Err(AutogenError::NotUpToDate {
+                current: status.current,
+                heads: status.expected,
+            }
+            .into());
+        }
+        describe(conn.as_mut(), scope)
+            .await
+            .map_err(db_error("reading the database's schema"))
+    }
+    .await;
+    conn.close().await;
+    result
+}
+
+/// The revision history applied to a shadow database, described (`--offline`).
+async fn replayed_history(
+    project: &Project,
+    url: &DatabaseUrl,
+    shadow_url: Option<&DatabaseUrl>,
+    scope: &DescribeScope,
+) -> Result<Schema> {
+    let mut shadow = ShadowDatabase::create(url, shadow_url)
+        .await
+        .map_err(db_error("creating a shadow database"))?;
+    let result = async {
+        command::upgrade(
+            shadow.connection(),
+            project,
+            "heads",
+            &command::MigrateOptions::default(),
+            &mut NoEvents,
+        )
+        .await
+        .map_err(|e| AutogenError::Replay(e.to_string()))?;
+        describe(shadow.connection(), scope)
+            .await
+            .map_err(db_error("reading the replayed schema"))
+    }
+    .await;
+    discard(shadow, result).await
+}
+
+/// The desired schema, loaded into a shadow database and described.
+async fn desired_schema(
+    project: &Project,
+    url: &DatabaseUrl,
+    shadow_url: Option<&DatabaseUrl>,
+    scope: &DescribeScope,
+) -> Result<Schema> {
+    let files = desired::schema_files(&project.config.autogenerate.schema)?;
+    let mut shadow = ShadowDatabase::create(url, shadow_url)
+        .await
+        .map_err(db_error("creating a shadow database"))?;
+    let result = async {
+        desired::load(shadow.connection(), url.dialect(), &files).await?;
+        describe(shadow.connection(), scope)
+            .await
+            .map_err(db_error("reading the desired schema"))
+    }
+    .await;
+    discard(shadow, result).await
+}
+
+/// Drops a shadow database, keeping the first error.
+async fn discard<T>(shadow: ShadowDatabase, result: Result<T>) -> Result<T> {
+    let dropped = shadow.discard().await;
+    let value = result?;
+    dropped.map_err(db_error("dropping the shadow database"))?;
+    Ok(value)
+}
+
+/// The plan of `changes` from `from` to `to`, rendered.
+fn render_plan(
+    flavour: &dyn SchemaFlavour,
+    changes: Vec<Change>,
+    from: &Schema,
+    to: &Schema,
+) -> Result<Vec<RenderedStatement>> {
+    // Renames run first: what the other steps find is the renamed schema.
+    let mut renamed = from.clone();
+    for change in &changes {
+        if matches!(
+            change,
+            Change::RenameTable { .. } | Change::RenameColumn { .. }
+        ) {
+            let _ = aludel_schema::apply::apply(&mut renamed, change);
+        }
+    }
+    let steps: Vec<Step> = plan(changes, from, to, &flavour.capabilities());
+    let ctx = RenderContext { from: &renamed, to };
+    let mut out = Vec::new();
+    for step in &steps {
+        out.extend(flavour.render(step, ctx).map_err(AutogenError::from)?);
+    }
+    Ok(out)
+}
+
+/// Applies the upgrade to a shadow copy of the current schema and requires the
+/// desired schema, then the downgrade and requires the current one back.
+#[allow(clippy::too_many_arguments)]
+async fn verify(
+    flavour: &dyn SchemaFlavour,
+    url: &DatabaseUrl,
+    shadow_url: Option<&DatabaseUrl>,
+    scope: &DescribeScope,
+    current: &Schema,
+    desired: &Schema,
+    upgrade: &[RenderedStatement],
+    downgrade: &[RenderedStatement],
+) -> Result<()> {
+    let copy = diff(&Schema::default(), current, &Renames::default())
+        .map_err(AutogenError::from)?
+        .changes;
+    let create_current = render_plan(flavour, copy, &Schema::default(), current)?;
+    let mut shadow = ShadowDatabase::create(url, shadow_url)
+        .await
+        .map_err(db_error("creating a shadow database"))?;
+    let result = async {
+        let conn = shadow.connection();
+        run(conn, &create_current, VerifyStage::Copy).await?;
+        expect(conn, scope, current, VerifyStage::Copy).await?;
+        run(conn, upgrade, VerifyStage::Upgrade).await?;
+        expect(conn, scope, desired, VerifyStage::Upgrade).await?;
+        run(conn, downgrade, VerifyStage::Downgrade).await?;
+        expect(conn, scope, current, VerifyStage::Downgrade).await
+    }
+    .await;
+    discard(shadow, result).await
+}
+
+async fn run(
+    conn: &mut dyn Connection,
+    statements: &[RenderedStatement],
+    stage: VerifyStage,
+) -> Result<()> {
+    for statement in statements {
+        if let Err(e) = conn.execute(&statement.sql).await {
+            return Err(AutogenError::VerifyStatement {
+                stage,
+                statement: statement.sql.clone(),
+                source: Box::new(e),
+            }
+            .into());
+        }
+    }
+    Ok(())
+}
+
+/// Describes the shadow database and requires `expected`.
+async fn expect(
+    conn: &mut dyn Connection,
+    scope: &DescribeScope,
+    expected: &Schema,
+    stage: VerifyStage,
+) -> Result<()> {
+    let got = describe(conn, scope)
+        .await
+        .map_err(db_error("reading the shadow database's schema"))?;
+    let remaining = diff(&got, expected, &Renames::default())
+        .map_err(AutogenError::from)?
+        .changes;
+    if remaining.is_empty() {
+        Ok(())
+    } else {
+        Err(AutogenError::Verification { stage, remaining }.into())
+    }
+}

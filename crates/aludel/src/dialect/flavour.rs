@@ -1,0 +1,107 @@
+//! What autogenerate asks of a database, in one place: what it can change in
+//! place ([`Capabilities`], for the plan), how a planned step is written
+//! ([`SchemaFlavour::render`]) and how its schema is read ([`describe`]). The
+//! rest of aludel reaches the per-database modules of `describe` and `render`
+//! only through here.
+
+use aludel_schema::{Capabilities, Schema, Step};
+
+use super::describe::{self, DescribeScope};
+use super::render::{self, RenderContext, RenderedStatement, Unsupported};
+use super::{Connection, DbError};
+use crate::config::Dialect;
+
+/// A database's side of autogenerate.
+pub trait SchemaFlavour: Send + Sync {
+    /// What the database changes in place; the plan rebuilds the rest.
+    fn capabilities(&self) -> Capabilities;
+
+    /// The statements of one planned step.
+    fn render(
+        &self,
+        step: &Step,
+        ctx: RenderContext<'_>,
+    ) -> Result<Vec<RenderedStatement>, Unsupported>;
+}
+
+struct Postgres;
+struct Sqlite;
+
+impl SchemaFlavour for Postgres {
+    fn capabilities(&self) -> Capabilities {
+        Capabilities::FULL
+    }
+
+    fn render(
+        &self,
+        step: &Step,
+        ctx: RenderContext<'_>,
+    ) -> Result<Vec<RenderedStatement>, Unsupported> {
+        match step {
+            Step::Change(change) => render::postgres::render(change, ctx),
+            Step::Rebuild { to, .. } => Err(Unsupported {
+                what: format!("a rebuild of table {}", to.name),
+                database: "PostgreSQL",
+            }),
+        }
+    }
+}
+
+impl SchemaFlavour for Sqlite {
+    /// `ALTER TABLE` renames tables and columns, adds plain columns and drops
+    /// columns nothing uses; everything else rebuilds the table.
+    fn capabilities(&self) -> Capabilities {
+        Capabilities {
+            alter_column: false,
+            rename_column: true,
+            drop_column: true,
+            add_column_not_null: false,
+            add_column_expression_default: false,
+            add_column_stored_generated: false,
+            alter_primary_key: false,
+            alter_unique: false,
+            alter_foreign_key: false,
+            alter_check: false,
+            rename_constraint: false,
+            rename_index: false,
+            alter_table_options: false,
+            foreign_keys_need_an_index: false,
+        }
+    }
+
+    fn render(
+        &self,
+        step: &Step,
+        ctx: RenderContext<'_>,
+    ) -> Result<Vec<RenderedStatement>, Unsupported> {
+        match step {
+            Step::Change(change) => render::sqlite::render(change, ctx),
+            Step::Rebuild {
+                from,
+                to,
+                renamed_columns,
+            } => Ok(render::sqlite::rebuild(from, to, renamed_columns)),
+        }
+    }
+}
+
+/// The flavour of a database, where aludel can generate migrations for it.
+pub fn schema_flavour(dialect: Dialect) -> Result<&'static dyn SchemaFlavour, Unsupported> {
+    match dialect {
+        Dialect::Postgres => Ok(&Postgres),
+        Dialect::Sqlite => Ok(&Sqlite),
+        Dialect::MySql => Err(Unsupported {
+            what: "migrations".to_string(),
+            database: "MySQL/MariaDB",
+        }),
+    }
+}
+
+/// Reads the schema of the database `conn` is connected to.
+pub async fn describe(conn: &mut dyn Connection, scope: &DescribeScope) -> Result<Schema, DbError> {
+    match conn.sql().dialect() {
+        Dialect::Postgres => describe::postgres::describe(conn, scope).await,
+        Dialect::MySql => describe::mysql::describe(conn, scope).await,
+        Dialect::Sqlite => describe::sqlite::describe(conn, scope).await,
+    }
+}
