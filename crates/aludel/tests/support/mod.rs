@@ -68,3 +68,58 @@ CREATE TRIGGER orders_touch AFTER UPDATE ON orders BEGIN SELECT 1; END;
 CREATE TABLE aludel_version (version_num VARCHAR(255) PRIMARY KEY);
 CREATE TABLE spatial_ref_sys (id INTEGER);
 "#;
+
+/// A MariaDB schema touching every object kind and option the describer reads
+/// (with aludel's version table and an excluded table, which are not described).
+pub const MYSQL_DDL: &str = r#"
+CREATE TABLE users (
+    id int NOT NULL AUTO_INCREMENT PRIMARY KEY,
+    email varchar(200) NOT NULL COMMENT 'login',
+    `order` int DEFAULT 5,
+    `Display Name` varchar(50) CHARACTER SET latin1 DEFAULT 'anon',
+    nick varchar(50) COLLATE utf8mb4_bin,
+    mood enum('sad','ok','happy') NOT NULL DEFAULT 'ok',
+    flags set('a','b','c') DEFAULT 'a,b',
+    score decimal(10,2) CHECK (score >= 0),
+    score_x2 decimal(12,2) AS (score * 2) VIRTUAL,
+    score_x3 decimal(12,2) AS (score * 3) STORED,
+    created timestamp NOT NULL DEFAULT CURRENT_TIMESTAMP ON UPDATE CURRENT_TIMESTAMP,
+    updated datetime(3) NULL ON UPDATE CURRENT_TIMESTAMP(3),
+    bio text,
+    note varchar(10) DEFAULT 'it''s',
+    literal_null varchar(10) DEFAULT 'NULL',
+    three int NOT NULL DEFAULT (1 + 2),
+    UNIQUE KEY users_email (email),
+    UNIQUE KEY users_name_prefix (`Display Name`(10)),
+    KEY users_order_desc (`order` DESC, nick(5)),
+    FULLTEXT KEY users_bio (bio),
+    CONSTRAINT users_score_max CHECK (score < 1000)
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci ROW_FORMAT=DYNAMIC COMMENT='people';
+CREATE TABLE `café` (
+    `clé` int NOT NULL,
+    part int NOT NULL,
+    user_id int,
+    PRIMARY KEY (`clé`, part),
+    CONSTRAINT `café_user` FOREIGN KEY (user_id) REFERENCES users (id) ON DELETE CASCADE ON UPDATE SET NULL
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_general_ci;
+CREATE TABLE orders (
+    id bigint unsigned NOT NULL AUTO_INCREMENT PRIMARY KEY,
+    cafe_cle int,
+    cafe_part int,
+    total int,
+    UNIQUE KEY (cafe_cle, cafe_part, total),
+    FOREIGN KEY (cafe_cle, cafe_part) REFERENCES `café` (`clé`, part) ON DELETE NO ACTION
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_general_ci;
+CREATE TABLE places (
+    id int NOT NULL PRIMARY KEY,
+    spot point NOT NULL,
+    SPATIAL KEY places_spot (spot)
+) ENGINE=MyISAM DEFAULT CHARSET=latin1;
+CREATE VIEW big_orders AS SELECT id, total FROM orders WHERE total > 100;
+CREATE ALGORITHM=MERGE SQL SECURITY INVOKER VIEW bigger_orders AS
+    SELECT id, total FROM big_orders WHERE total > 1000 WITH LOCAL CHECK OPTION;
+CREATE TRIGGER orders_touch BEFORE UPDATE ON orders FOR EACH ROW SET NEW.total = NEW.total + 1;
+CREATE TRIGGER `café_log` AFTER INSERT ON `café` FOR EACH ROW SET @n = NEW.part;
+CREATE TABLE aludel_version (version_num varchar(32) NOT NULL PRIMARY KEY);
+CREATE TABLE spatial_ref_sys (id int);
+"#;

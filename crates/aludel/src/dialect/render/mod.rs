@@ -6,10 +6,14 @@
 //! A change a database cannot make (or that aludel cannot render yet) is an
 //! [`Unsupported`] error naming the object, never a silent omission.
 
+pub mod mysql;
 pub mod postgres;
 pub mod sqlite;
 
+use aludel_schema::model::ReferentialAction;
 use aludel_schema::Schema;
+
+use crate::dialect::SqlDialect;
 
 /// One rendered statement.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -55,4 +59,30 @@ pub struct RenderContext<'a> {
 pub struct Unsupported {
     pub what: String,
     pub database: &'static str,
+}
+
+/// Names quoted by `sql`'s rules, joined with `, `.
+fn quoted_names(sql: &dyn SqlDialect, names: &[String]) -> String {
+    names
+        .iter()
+        .map(|n| sql.quote_ident(n))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// `CONSTRAINT name ` before a constraint's clause; nothing for an unnamed one.
+fn constraint_prefix(sql: &dyn SqlDialect, name: Option<&str>) -> String {
+    name.map(|n| format!("CONSTRAINT {} ", sql.quote_ident(n)))
+        .unwrap_or_default()
+}
+
+/// The words of a foreign key's `ON DELETE` / `ON UPDATE` action.
+fn action(a: ReferentialAction) -> &'static str {
+    match a {
+        ReferentialAction::NoAction => "NO ACTION",
+        ReferentialAction::Restrict => "RESTRICT",
+        ReferentialAction::Cascade => "CASCADE",
+        ReferentialAction::SetNull => "SET NULL",
+        ReferentialAction::SetDefault => "SET DEFAULT",
+    }
 }

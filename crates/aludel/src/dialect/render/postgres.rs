@@ -13,12 +13,14 @@
 //!   every column that uses it through `text`.
 
 use aludel_schema::model::{
-    Column, Deferrable, EnumType, ForeignKey, Identity, Index, IndexKey, QualifiedName,
-    ReferentialAction, Sequence, SequenceOptions, Table, Unique, View,
+    Column, Deferrable, EnumType, ForeignKey, Identity, Index, IndexKey, QualifiedName, Sequence,
+    SequenceOptions, Table, Unique, View,
 };
 use aludel_schema::Change;
 
-use super::{RenderContext, RenderedStatement, Unsupported};
+use super::{
+    action, constraint_prefix, quoted_names, RenderContext, RenderedStatement, Unsupported,
+};
 use crate::dialect::postgres::PostgresSql;
 use crate::dialect::SqlDialect;
 
@@ -48,11 +50,7 @@ fn literal(text: &str) -> String {
 }
 
 fn idents(names: &[String]) -> String {
-    names
-        .iter()
-        .map(|n| ident(n))
-        .collect::<Vec<_>>()
-        .join(", ")
+    quoted_names(&PostgresSql, names)
 }
 
 /// The statements that make `change`.
@@ -373,8 +371,7 @@ fn identity_clause(identity: &Identity) -> String {
 }
 
 fn constraint_name(name: Option<&str>) -> String {
-    name.map(|n| format!("CONSTRAINT {} ", ident(n)))
-        .unwrap_or_default()
+    constraint_prefix(&PostgresSql, name)
 }
 
 fn deferrable(d: Deferrable) -> &'static str {
@@ -397,16 +394,6 @@ fn unique_clause(u: &Unique) -> String {
         idents(&u.columns),
         deferrable(u.deferrable)
     )
-}
-
-fn action(a: ReferentialAction) -> &'static str {
-    match a {
-        ReferentialAction::NoAction => "NO ACTION",
-        ReferentialAction::Restrict => "RESTRICT",
-        ReferentialAction::Cascade => "CASCADE",
-        ReferentialAction::SetNull => "SET NULL",
-        ReferentialAction::SetDefault => "SET DEFAULT",
-    }
 }
 
 fn foreign_key_clause(k: &ForeignKey) -> String {

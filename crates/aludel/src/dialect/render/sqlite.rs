@@ -15,7 +15,9 @@ use aludel_schema::model::{
 };
 use aludel_schema::Change;
 
-use super::{RenderContext, RenderedStatement, Unsupported};
+use super::{
+    action, constraint_prefix, quoted_names, RenderContext, RenderedStatement, Unsupported,
+};
 use crate::dialect::sqlite::SqliteSql;
 use crate::dialect::SqlDialect;
 
@@ -26,11 +28,7 @@ fn ident(name: &str) -> String {
 }
 
 fn idents(names: &[String]) -> String {
-    names
-        .iter()
-        .map(|n| ident(n))
-        .collect::<Vec<_>>()
-        .join(", ")
+    quoted_names(&SqliteSql, names)
 }
 
 fn unsupported(what: String) -> Unsupported {
@@ -166,18 +164,7 @@ fn column_definition(c: &Column, inline_key: Option<&str>) -> String {
 }
 
 fn constraint_name(name: Option<&str>) -> String {
-    name.map(|n| format!("CONSTRAINT {} ", ident(n)))
-        .unwrap_or_default()
-}
-
-fn action(a: ReferentialAction) -> &'static str {
-    match a {
-        ReferentialAction::NoAction => "NO ACTION",
-        ReferentialAction::Restrict => "RESTRICT",
-        ReferentialAction::Cascade => "CASCADE",
-        ReferentialAction::SetNull => "SET NULL",
-        ReferentialAction::SetDefault => "SET DEFAULT",
-    }
+    constraint_prefix(&SqliteSql, name)
 }
 
 fn foreign_key_clause(k: &ForeignKey) -> String {
