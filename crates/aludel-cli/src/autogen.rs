@@ -76,9 +76,10 @@ fn warn_unconfirmed(generated: &Generated) {
     for candidate in &generated.unconfirmed_renames {
         let (what, gone) = match candidate {
             RenameCandidate::Table { from, to } => (format!("table {to}"), format!("table {from}")),
-            RenameCandidate::Column { table, from, to } => {
-                (format!("column {table}.{to}"), format!("column {table}.{from}"))
-            }
+            RenameCandidate::Column { table, from, to } => (
+                format!("column {table}.{to}"),
+                format!("column {table}.{from}"),
+            ),
         };
         eprintln!(
             "warning: {gone} is dropped (its data is lost) and {what} added; if it is a rename, \
@@ -88,7 +89,12 @@ fn warn_unconfirmed(generated: &Generated) {
 }
 
 /// `revision --autogenerate`.
-pub fn revision(project: &Project, args: &RevisionArgs, options: RevisionOptions, out: &Out) -> Result<()> {
+pub fn revision(
+    project: &Project,
+    args: &RevisionArgs,
+    options: RevisionOptions,
+    out: &Out,
+) -> Result<()> {
     let generated = generate(project, &args.autogen, out)?;
     warn_unconfirmed(&generated);
     if generated.is_empty() && !args.allow_empty {

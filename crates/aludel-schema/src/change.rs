@@ -291,15 +291,32 @@ impl std::fmt::Display for Change {
             ),
             CreateSequence(s) => write!(f, "add sequence {}", s.name),
             DropSequence(s) => write!(f, "drop sequence {}", s.name),
-            AlterSequence { to, .. } => write!(f, "change sequence {}", to.name),
+            AlterSequence { from, to } => {
+                let owner = |s: &Sequence| match &s.owned_by {
+                    Some((t, c)) => format!("{t}.{c}"),
+                    None => "none".to_string(),
+                };
+                let mut what = Vec::new();
+                if from.options != to.options {
+                    what.push("options".to_string());
+                }
+                if from.owned_by != to.owned_by {
+                    what.push(format!("owner {} -> {}", owner(from), owner(to)));
+                }
+                write!(f, "change sequence {}: {}", to.name, what.join(", "))
+            }
             CreateTable(t) => write!(f, "add table {}", t.name),
             DropTable(t) => write!(f, "drop table {}", t.name),
             RenameTable { from, to } => write!(f, "rename table {from} to {to}"),
             AlterTable { to, .. } => write!(f, "change comment or options of table {}", to.name),
-            AddColumn { table, column: c, .. } => {
+            AddColumn {
+                table, column: c, ..
+            } => {
                 write!(f, "add column {} ({})", column(table, &c.name), c.data_type)
             }
-            DropColumn { table, column: c, .. } => {
+            DropColumn {
+                table, column: c, ..
+            } => {
                 write!(f, "drop column {}", column(table, &c.name))
             }
             AlterColumn { table, from, to } => {
@@ -339,11 +356,9 @@ impl std::fmt::Display for Change {
                     what.join(", ")
                 )
             }
-            RenameColumn { table, from, to } => write!(
-                f,
-                "rename column {} to {to}",
-                column(table, from)
-            ),
+            RenameColumn { table, from, to } => {
+                write!(f, "rename column {} to {to}", column(table, from))
+            }
             AddPrimaryKey { table, .. } => write!(f, "add primary key of {table}"),
             DropPrimaryKey { table, .. } => write!(f, "drop primary key of {table}"),
             AddUnique { table, unique } => write!(

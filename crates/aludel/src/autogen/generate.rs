@@ -97,7 +97,7 @@ pub async fn autogenerate(
     questions: &mut dyn RenameQuestions,
 ) -> Result<Generated> {
     let url = project.config.database_url()?;
-    let flavour = schema_flavour(url.dialect()).map_err(AutogenError::from)?;
+    let flavour = schema_flavour(url.dialect());
     let tables = Tables::for_project(project, crate::dialect::sql_dialect(url.dialect()))?;
     let scope = DescribeScope {
         schemas: project.config.autogenerate.include_schemas.clone(),
@@ -105,10 +105,9 @@ pub async fn autogenerate(
         own_tables: vec![tables.version.clone(), tables.history.clone()],
     };
     let shadow_url = match &project.config.autogenerate.shadow_database_url {
-        Some(text) => Some(
-            DatabaseUrl::parse(text)
-                .map_err(|e| AutogenError::ShadowUrl(e.to_string()))?,
-        ),
+        Some(text) => {
+            Some(DatabaseUrl::parse(text).map_err(|e| AutogenError::ShadowUrl(e.to_string()))?)
+        }
         None => None,
     };
     let shadow_url = shadow_url.as_ref();
@@ -143,7 +142,10 @@ pub async fn autogenerate(
     let upgrade = render_plan(flavour, found.changes.clone(), &current, &desired)?;
     let back = diff(&desired, &current, &renames.reversed()).map_err(AutogenError::from)?;
     let downgrade = render_plan(flavour, back.changes, &desired, &current)?;
-    verify(flavour, &url, shadow_url, &scope, &current, &desired, &upgrade, &downgrade).await?;
+    verify(
+        flavour, &url, shadow_url, &scope, &current, &desired, &upgrade, &downgrade,
+    )
+    .await?;
     Ok(Generated {
         changes: found.changes,
         upgrade,
@@ -154,7 +156,11 @@ pub async fn autogenerate(
 
 /// The target's schema, which must be at its heads. A SQLite file that does
 /// not exist yet is an empty database (nothing is created to find that out).
-async fn target_schema(project: &Project, url: &DatabaseUrl, scope: &DescribeScope) -> Result<Schema> {
+async fn target_schema(
+    project: &Project,
+    url: &DatabaseUrl,
+    scope: &DescribeScope,
+) -> Result<Schema> {
     if let Some(SqliteTarget::File(path)) = url.sqlite_target() {
         if !path.exists() {
             let heads = project.map.ids(project.map.real_heads());

@@ -25,6 +25,7 @@ pub trait SchemaFlavour: Send + Sync {
 }
 
 struct Postgres;
+struct MySql;
 struct Sqlite;
 
 impl SchemaFlavour for Postgres {
@@ -42,6 +43,32 @@ impl SchemaFlavour for Postgres {
             Step::Rebuild { to, .. } => Err(Unsupported {
                 what: format!("a rebuild of table {}", to.name),
                 database: "PostgreSQL",
+            }),
+        }
+    }
+}
+
+impl SchemaFlavour for MySql {
+    /// Everything in place but constraint renames (MariaDB has no `RENAME
+    /// CONSTRAINT`: a drop and an add); every foreign key needs an index.
+    fn capabilities(&self) -> Capabilities {
+        Capabilities {
+            rename_constraint: false,
+            foreign_keys_need_an_index: true,
+            ..Capabilities::FULL
+        }
+    }
+
+    fn render(
+        &self,
+        step: &Step,
+        ctx: RenderContext<'_>,
+    ) -> Result<Vec<RenderedStatement>, Unsupported> {
+        match step {
+            Step::Change(change) => render::mysql::render(change, ctx),
+            Step::Rebuild { to, .. } => Err(Unsupported {
+                what: format!("a rebuild of table {}", to.name),
+                database: "MySQL/MariaDB",
             }),
         }
     }
@@ -85,15 +112,12 @@ impl SchemaFlavour for Sqlite {
     }
 }
 
-/// The flavour of a database, where aludel can generate migrations for it.
-pub fn schema_flavour(dialect: Dialect) -> Result<&'static dyn SchemaFlavour, Unsupported> {
+/// The flavour of a database.
+pub fn schema_flavour(dialect: Dialect) -> &'static dyn SchemaFlavour {
     match dialect {
-        Dialect::Postgres => Ok(&Postgres),
-        Dialect::Sqlite => Ok(&Sqlite),
-        Dialect::MySql => Err(Unsupported {
-            what: "migrations".to_string(),
-            database: "MySQL/MariaDB",
-        }),
+        Dialect::Postgres => &Postgres,
+        Dialect::MySql => &MySql,
+        Dialect::Sqlite => &Sqlite,
     }
 }
 

@@ -8,11 +8,11 @@
 
 pub mod describe;
 mod error;
+pub mod flavour;
 mod keywords;
 mod mysql;
 mod postgres;
 mod raw;
-pub mod flavour;
 pub mod render;
 pub mod shadow;
 mod sqlite;

@@ -62,7 +62,7 @@ pub fn render(change: &Change, ctx: RenderContext<'_>) -> Result<Out, Unsupporte
         Change::CreateEnum(e) => one(create_enum(e)),
         Change::DropEnum(e) => one(format!("DROP TYPE {}", name(&e.name))),
         Change::AlterEnum { from, to } => Ok(alter_enum(from, to, ctx)),
-        Change::CreateSequence(s) => one(create_sequence(s)),
+        Change::CreateSequence(s) => Ok(create_sequence(s)),
         // A sequence a column owns goes with its table or column, which may have
         // been dropped already.
         Change::DropSequence(s) => one(format!(
@@ -75,7 +75,7 @@ pub fn render(change: &Change, ctx: RenderContext<'_>) -> Result<Out, Unsupporte
             name(&s.name)
         )),
         Change::AlterSequence { from, to } => Ok(alter_sequence(from, to)),
-        Change::CreateTable(t) => Ok(create_table(t, ctx)),
+        Change::CreateTable(t) => Ok(create_table(t)),
         Change::DropTable(t) => Ok(vec![RenderedStatement::new(format!(
             "DROP TABLE {}",
             name(&t.name)
@@ -90,7 +90,6 @@ pub fn render(change: &Change, ctx: RenderContext<'_>) -> Result<Out, Unsupporte
                 column_definition(column)
             ))];
             out.extend(column_comment(table, column));
-            out.extend(owned_sequences(table, column, ctx));
             Ok(out)
         }
         Change::DropColumn { table, column, .. } => Ok(vec![RenderedStatement::new(format!(
@@ -225,7 +224,7 @@ fn alter_enum(from: &EnumType, to: &EnumType, ctx: RenderContext<'_>) -> Out {
     ];
     let type_name = name(&to.name);
     // The columns that use the type now; a column the migration keeps gets its
-    // new default, one it drops later keeps the old text.
+    // new default back.
     for table in &ctx.from.tables {
         for column in &table.columns {
             if !uses_type(&column.data_type, &to.name) {
@@ -249,10 +248,11 @@ fn alter_enum(from: &EnumType, to: &EnumType, ctx: RenderContext<'_>) -> Out {
                 .to
                 .table(&table.name)
                 .and_then(|t| t.column(&column.name));
-            let default = match kept {
-                Some(kept) => kept.default.as_ref().filter(|_| column.default.is_some()),
-                None => column.default.as_ref(),
-            };
+            // A column the migration drops later needs no default (its old
+            // one may name a value the new type lacks).
+            let default = kept
+                .and_then(|kept| kept.default.as_ref())
+                .filter(|_| column.default.is_some());
             if let Some(default) = default {
                 out.push(RenderedStatement::new(format!(
                     "ALTER TABLE {t} ALTER COLUMN {col} SET DEFAULT {default}"
@@ -289,12 +289,18 @@ fn identity_sequence_clauses(o: &SequenceOptions) -> String {
     )
 }
 
-fn create_sequence(s: &Sequence) -> String {
-    format!(
+/// A sequence, and its owner when it has one already (the plan creates a
+/// sequence whose owner is created later without it, and sets it after).
+fn create_sequence(s: &Sequence) -> Out {
+    let mut out = vec![RenderedStatement::new(format!(
         "CREATE SEQUENCE {} {}",
         name(&s.name),
         sequence_clauses(&s.options)
-    )
+    ))];
+    if s.owned_by.is_some() {
+        out.push(RenderedStatement::new(owned_by(s)));
+    }
+    out
 }
 
 fn alter_sequence(from: &Sequence, to: &Sequence) -> Out {
@@ -318,21 +324,6 @@ fn owned_by(s: &Sequence) -> String {
         None => "NONE".to_string(),
     };
     format!("ALTER SEQUENCE {} OWNED BY {owner}", name(&s.name))
-}
-
-/// `OWNED BY` for the sequences of the target schema that a column owns (a
-/// `serial` column): set once the column exists.
-fn owned_sequences(table: &QualifiedName, column: &Column, ctx: RenderContext<'_>) -> Out {
-    ctx.to
-        .sequences
-        .iter()
-        .filter(|s| {
-            s.owned_by
-                .as_ref()
-                .is_some_and(|(t, c)| t == table && c == &column.name)
-        })
-        .map(|s| RenderedStatement::new(owned_by(s)))
-        .collect()
 }
 
 fn column_definition(c: &Column) -> String {
@@ -427,7 +418,7 @@ fn drop_constraint(table: &QualifiedName, constraint: Option<&str>) -> Result<Ou
     ))])
 }
 
-fn create_table(t: &Table, ctx: RenderContext<'_>) -> Out {
+fn create_table(t: &Table) -> Out {
     let mut parts: Vec<String> = t.columns.iter().map(column_definition).collect();
     if let Some(pk) = &t.primary_key {
         parts.push(format!(
@@ -461,9 +452,6 @@ fn create_table(t: &Table, ctx: RenderContext<'_>) -> Out {
         name(&t.name),
         parts.join(",\n    ")
     ))];
-    for column in &t.columns {
-        out.extend(owned_sequences(&t.name, column, ctx));
-    }
     out.extend(
         t.indexes
             .iter()
