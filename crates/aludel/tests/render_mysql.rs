@@ -46,7 +46,9 @@ fn scope() -> DescribeScope {
 
 async fn describe(db: &TestDb) -> Schema {
     let url = DatabaseUrl::parse(db.url()).unwrap();
-    let mut conn = connect(&url, &ConnectOptions::default(), &mut |_| {}).await.unwrap();
+    let mut conn = connect(&url, &ConnectOptions::default(), &mut |_| {})
+        .await
+        .unwrap();
     mysql::describe(conn.as_mut(), &scope()).await.unwrap()
 }
 
@@ -54,7 +56,9 @@ async fn describe(db: &TestDb) -> Schema {
 /// MySQL; returns the SQL as a revision file would hold it.
 async fn apply(db: &TestDb, changes: &[Change], ctx: RenderContext<'_>) -> String {
     let url = DatabaseUrl::parse(db.url()).unwrap();
-    let mut conn = connect(&url, &ConnectOptions::default(), &mut |_| {}).await.unwrap();
+    let mut conn = connect(&url, &ConnectOptions::default(), &mut |_| {})
+        .await
+        .unwrap();
     let mut file = String::new();
     for change in changes {
         let statements = render::render(change, ctx).unwrap_or_else(|e| panic!("{change:?}: {e}"));
@@ -589,7 +593,9 @@ async fn a_type_change_of_a_foreign_key_goes_between_dropping_and_adding_the_key
             to: &after,
         };
         let url = DatabaseUrl::parse(db.url()).unwrap();
-        let mut conn = connect(&url, &ConnectOptions::default(), &mut |_| {}).await.unwrap();
+        let mut conn = connect(&url, &ConnectOptions::default(), &mut |_| {})
+            .await
+            .unwrap();
         for change in changes(&before, &after) {
             let Change::AlterColumn { .. } = change else {
                 continue;

@@ -4,10 +4,12 @@
 //! in reverse, nothing is left.
 
 use aludel::config::DatabaseUrl;
+use aludel::config::Dialect;
 use aludel::dialect::describe::{postgres, DescribeScope};
-use aludel::dialect::render::{postgres as render, RenderContext};
+use aludel::dialect::flavour::schema_flavour;
+use aludel::dialect::render::RenderContext;
 use aludel::dialect::{connect, ConnectOptions};
-use aludel_schema::{Change, Schema};
+use aludel_schema::{diff, plan, Renames, Schema, Step};
 use aludel_testdb::{Server, TestDb};
 
 mod support;
@@ -24,34 +26,23 @@ async fn describe(db: &TestDb) -> Schema {
     postgres::describe(conn.as_mut(), &scope).await.unwrap()
 }
 
-/// Everything of `schema` as changes, in an order that creates what is used
-/// before its users (the plan's job; done by hand for this one schema).
-fn creations(schema: &Schema) -> Vec<Change> {
-    let mut out: Vec<Change> = schema
-        .namespaces
-        .iter()
-        .cloned()
-        .map(Change::CreateNamespace)
-        .collect();
-    out.extend(schema.enums.iter().cloned().map(Change::CreateEnum));
-    out.extend(schema.sequences.iter().cloned().map(Change::CreateSequence));
-    let mut tables = schema.tables.clone();
-    // users before orders, which references it.
-    tables.sort_by_key(|t| t.foreign_keys.iter().any(|k| k.referenced_table != t.name));
-    out.extend(tables.into_iter().map(Change::CreateTable));
-    out.extend(schema.views.iter().cloned().map(Change::CreateView));
-    out
+/// The planned steps from `from` to `to`, as autogenerate orders them.
+fn steps(from: &Schema, to: &Schema) -> Vec<Step> {
+    let flavour = schema_flavour(Dialect::Postgres);
+    let changes = diff(from, to, &Renames::default()).unwrap().changes;
+    plan(changes, from, to, &flavour.capabilities())
 }
 
-async fn apply(db: &TestDb, changes: &[Change], ctx: RenderContext<'_>) {
+async fn apply(db: &TestDb, steps: &[Step], ctx: RenderContext<'_>) {
     let url = DatabaseUrl::parse(db.url()).unwrap();
     let mut conn = connect(&url, &ConnectOptions::default(), &mut |_| {})
         .await
         .unwrap();
-    for change in changes {
-        for statement in render::render(change, ctx).unwrap() {
+    let flavour = schema_flavour(Dialect::Postgres);
+    for step in steps {
+        for statement in flavour.render(step, ctx).unwrap() {
             if let Err(e) = conn.execute(&statement.sql).await {
-                panic!("{change:?}\n{}\nfailed: {}", statement.sql, e.message);
+                panic!("{step:?}\n{}\nfailed: {}", statement.sql, e.message);
             }
         }
     }
@@ -76,18 +67,13 @@ async fn a_schema_created_from_its_description_describes_equal() {
         from: &empty,
         to: &schema,
     };
-    apply(&copy, &creations(&schema), ctx).await;
+    apply(&copy, &steps(&empty, &schema), ctx).await;
     assert_eq!(describe(&copy).await, schema);
 
-    let drops: Vec<Change> = creations(&schema)
-        .iter()
-        .rev()
-        .map(Change::reverse)
-        .collect();
     let back = RenderContext {
         from: &schema,
         to: &empty,
     };
-    apply(&copy, &drops, back).await;
+    apply(&copy, &steps(&schema, &empty), back).await;
     assert_eq!(describe(&copy).await, empty);
 }
