@@ -4,6 +4,8 @@
 
 #![allow(dead_code)]
 
+pub mod roundtrip;
+
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
@@ -108,8 +110,14 @@ impl Db {
     pub fn execute(&self, sql: &str) {
         match self {
             Db::Server(t) => t.execute(sql),
-            Db::Sqlite { .. } => {
-                self.query(sql);
+            Db::Sqlite { path, .. } => {
+                // A statement may be the first write: the file is created then.
+                with_sqlite(path, true, async |conn| {
+                    sqlx::raw_sql(sqlx::AssertSqlSafe(sql.to_string()))
+                        .execute(conn)
+                        .await
+                        .expect("sqlite statement");
+                });
             }
         }
     }

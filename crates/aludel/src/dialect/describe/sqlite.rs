@@ -60,6 +60,12 @@ const FOREIGN_KEYS: &str = "SELECT json_group_array(json_object(\
     FROM sqlite_schema m, pragma_foreign_key_list(m.name) f \
     WHERE m.type = 'table' AND m.name NOT LIKE 'sqlite\\_%' ESCAPE '\\'";
 
+/// SQLite keeps the text as it was sent, blanks before the `;` included (a
+/// batch may leave a line break): trimmed, the same object reads the same.
+fn stored_text(sql: &Option<String>) -> String {
+    sql.as_deref().unwrap_or_default().trim_end().to_string()
+}
+
 #[derive(Deserialize)]
 struct ObjectRow {
     #[serde(rename = "type")]
@@ -174,7 +180,7 @@ fn build(
     let sql_of: HashMap<&str, &str> = objects
         .iter()
         .filter(|o| o.kind == "index")
-        .filter_map(|o| Some((o.name.as_str(), o.sql.as_deref()?)))
+        .filter_map(|o| Some((o.name.as_str(), o.sql.as_deref()?.trim_end())))
         .collect();
     let mut by_index: BTreeMap<(String, String), Vec<IndexKeyRow>> = BTreeMap::new();
     for key in index_keys {
@@ -236,7 +242,7 @@ fn build(
         if let Some((table, _)) = tables.get_mut(&o.table) {
             table.triggers.push(Trigger {
                 name: o.name.clone(),
-                definition: o.sql.clone().unwrap_or_default(),
+                definition: stored_text(&o.sql),
             });
         }
     }
@@ -250,7 +256,7 @@ fn build(
         .iter()
         .filter(|o| o.kind == "view")
         .map(|o| {
-            let sql = o.sql.clone().unwrap_or_default();
+            let sql = stored_text(&o.sql);
             View {
                 name: QualifiedName::local(&o.name),
                 depends_on: crate::sql::words(crate::config::Dialect::Sqlite, &sql)
