@@ -15,10 +15,16 @@ use support::{Db, SqliteWriteLock};
 
 /// Kinds no command can produce (documented, and kept in the library for its
 /// callers), with the reason.
-const UNREACHABLE: &[(&str, &str)] = &[(
-    "unknown_timezone",
-    "aludel.toml's timezone is checked when the config loads (config_invalid_value)",
-)];
+const UNREACHABLE: &[(&str, &str)] = &[
+    (
+        "unknown_timezone",
+        "aludel.toml's timezone is checked when the config loads (config_invalid_value)",
+    ),
+    (
+        "verification_failed",
+        "a generated migration that fails its own verification is a bug of aludel's; none is known to trigger it",
+    ),
+];
 
 const BASE_CONFIG: &str = "[aludel]\nscript_location = \"migrations\"\n\
                            database_url = \"sqlite:///app.db\"\nlock_timeout = \"300ms\"\n";
@@ -405,6 +411,51 @@ fn cases() -> Vec<Case> {
             f.rev("c", "nope", "SELECT 1;", "SELECT 1;");
             f.run(&["heads"])
         }),
+        case("desired_schema_missing", |f| {
+            f.ok(&["upgrade", "head"]);
+            f.append("aludel.toml", "[autogenerate]\nschema = \"nope.sql\"\n");
+            f.run(&["check"])
+        }),
+        case("desired_schema_statement", |f| {
+            f.ok(&["upgrade", "head"]);
+            f.write(
+                "schema.sql",
+                "CREATE TABLE ta (id INTEGER PRIMARY KEY);\nCREAT TABLE x (id INT);\n",
+            );
+            f.run(&["check"])
+        }),
+        case("not_up_to_date", |f| {
+            f.ok(&["upgrade", "a"]);
+            f.write("schema.sql", "CREATE TABLE ta (id INTEGER PRIMARY KEY);\n");
+            f.run(&["revision", "--autogenerate", "-m", "next"])
+        }),
+        case("invalid_shadow_database_url", |f| {
+            f.ok(&["upgrade", "head"]);
+            f.write("schema.sql", "CREATE TABLE ta (id INTEGER PRIMARY KEY);\n");
+            f.append(
+                "aludel.toml",
+                "[autogenerate]\nshadow_database_url = \"nonsense\"\n",
+            );
+            f.run(&["check"])
+        }),
+        case("offline_replay_failed", |f| {
+            f.rev("c", "b", "CREAT TABLE tc (id INT);", "SELECT 1;");
+            f.write("schema.sql", "CREATE TABLE ta (id INTEGER PRIMARY KEY);\n");
+            f.run(&["check", "--offline"])
+        }),
+        case("invalid_rename", |f| {
+            f.ok(&["upgrade", "head"]);
+            f.write("schema.sql", "CREATE TABLE ta (id INTEGER PRIMARY KEY);\n");
+            f.run(&["check", "--rename", "ta"])
+        }),
+        case("differences_found", |f| {
+            f.ok(&["upgrade", "head"]);
+            f.write(
+                "schema.sql",
+                "CREATE TABLE ta (id INTEGER PRIMARY KEY, name TEXT);\nCREATE TABLE tc (id INTEGER);\n",
+            );
+            f.run(&["check"])
+        }),
         case("ambiguous_walk", |f| {
             f.rev("c", "a", "SELECT 1;", "SELECT 1;");
             f.run(&["upgrade", "--sql", "a:a+1"])
@@ -537,6 +588,16 @@ fn server_cases() -> Vec<ServerCase> {
             f.rev(&long, "b", "SELECT 1;", "SELECT 1;");
             f.run(&["upgrade", "head"])
         }),
+        ("cannot_generate", |f, db| {
+            f.ok(&["upgrade", "head"]);
+            db.execute("CREATE TABLE tg (a INTEGER, b INTEGER GENERATED ALWAYS AS (a * 2) STORED)");
+            f.write(
+                "schema.sql",
+                "CREATE TABLE ta (id INTEGER PRIMARY KEY);\nCREATE TABLE tb (id INTEGER PRIMARY KEY);\n\
+                 CREATE TABLE tg (a INTEGER, b INTEGER GENERATED ALWAYS AS (a * 3) STORED);\n",
+            );
+            f.run(&["check"])
+        }),
         ("uncertain_statement", |f, db| {
             f.rev_text(
                 "b",
@@ -633,7 +694,9 @@ fn error_kinds_that_need_a_server() {
     let name = test_db.name().to_string();
     for (kind, run) in server_cases() {
         // Each case on a database of its own state.
-        db.execute("DROP TABLE IF EXISTS alembic_version, aludel_version, aludel_history, ta, tb");
+        db.execute(
+            "DROP TABLE IF EXISTS alembic_version, aludel_version, aludel_history, ta, tb, tg",
+        );
         let f = Fixture::new();
         f.write(
             "aludel.toml",

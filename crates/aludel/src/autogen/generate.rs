@@ -218,7 +218,10 @@ async fn replayed_history(
             &mut NoEvents,
         )
         .await
-        .map_err(|e| AutogenError::Replay(e.to_string()))?;
+        .map_err(|e| {
+            let reason = e.reason().map(|r| format!(" ({r})")).unwrap_or_default();
+            AutogenError::Replay(format!("{e}{reason}"))
+        })?;
         describe(shadow.connection(), scope)
             .await
             .map_err(db_error("reading the replayed schema"))
