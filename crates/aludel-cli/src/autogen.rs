@@ -138,7 +138,12 @@ pub fn check(project: &Project, args: &AutogenArgs, sql: bool, out: &Out) -> Res
     }
     let changes: Vec<String> = generated.changes.iter().map(|c| c.to_string()).collect();
     if sql {
-        out.raw(&format!("{}\n", generated.body().upgrade));
+        let script = format!("{}\n", generated.body().upgrade);
+        if out.is_json() {
+            out.json(|| json!({ "sql": script }));
+        } else {
+            out.raw(&script);
+        }
         return Ok(());
     }
     Err(AutogenError::DiffsDetected { changes }.into())
