@@ -17,20 +17,32 @@ use support::{create, drop, Db, Project, SqliteWriteLock};
 /// Runs aludel with `args` on a pseudo-terminal in the project's folder; returns
 /// its exit code and what the terminal received (`\r\n` as `\n`, other `\r` kept).
 fn on_terminal(p: &Project, db: &Db, args: &[&str]) -> (Option<i32>, String) {
+    typed_on_terminal(p, db, args, "")
+}
+
+/// [`on_terminal`] with `typed` typed at the terminal.
+fn typed_on_terminal(p: &Project, db: &Db, args: &[&str], typed: &str) -> (Option<i32>, String) {
+    use std::io::Write;
     let mut line = shell_quote(env!("CARGO_BIN_EXE_aludel"));
     for arg in ["--url", &db.url()].iter().chain(args) {
         line.push(' ');
         line.push_str(&shell_quote(arg));
     }
-    let out = Command::new("script")
+    let mut out = Command::new("script")
         .args(["-qec", &line, "/dev/null"])
         .current_dir(p.path())
         .env_remove("DATABASE_URL")
         .env_remove("ALUDEL_CONFIG")
         .env("NO_COLOR", "1")
-        .stdin(Stdio::null())
-        .output()
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
         .expect("util-linux script runs");
+    let mut stdin = out.stdin.take().unwrap();
+    stdin.write_all(typed.as_bytes()).unwrap();
+    std::mem::drop(stdin);
+    let out = out.wait_with_output().unwrap();
     let text = String::from_utf8_lossy(&out.stdout).replace("\r\n", "\n");
     (out.status.code(), text)
 }
@@ -315,4 +327,63 @@ fn wait_says_which_server_it_waits_for_and_why_without_the_password() {
     );
     // The same error is not repeated while the wait goes on.
     assert!(lines[1].starts_with("error: cannot connect to "), "{text}");
+}
+
+/// On a terminal, a dropped and an added column of the same type is a question;
+/// yes makes it a rename that keeps the data, no a drop and an add with a
+/// warning naming the hint.
+#[test]
+fn autogenerate_asks_whether_a_column_was_renamed() {
+    for (answer, renamed) in [("y\n", true), ("n\n", false)] {
+        let p = Project::new("");
+        p.rev(
+            1,
+            "a1",
+            &[],
+            "CREATE TABLE users (id INTEGER PRIMARY KEY, name TEXT);\nINSERT INTO users VALUES (1, 'ann');",
+            "DROP TABLE users;",
+        );
+        std::fs::write(
+            p.path().join("schema.sql"),
+            "CREATE TABLE users (id INTEGER PRIMARY KEY, full_name TEXT);\n",
+        )
+        .unwrap();
+        let db = Db::sqlite();
+        p.ok(&db, &["upgrade", "head"]);
+        let (code, text) =
+            typed_on_terminal(&p, &db, &["revision", "--autogenerate", "-m", "r"], answer);
+        assert_eq!(code, Some(0), "{text}");
+        assert!(
+            text.contains("Did you rename users.name to users.full_name? [y/N]"),
+            "{text}"
+        );
+        let file = std::fs::read_dir(p.path().join("migrations/versions"))
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .find(|f| f.to_string_lossy().ends_with("_r.sql"))
+            .unwrap();
+        let written = std::fs::read_to_string(file).unwrap();
+        assert_eq!(
+            written.contains("ALTER TABLE users RENAME COLUMN name TO full_name;"),
+            renamed,
+            "{written}"
+        );
+        assert_eq!(
+            text.contains(
+                "warning: column users.name is dropped (its data is lost) and column \
+                 users.full_name added; if it is a rename, run again with --rename \
+                 users.name=users.full_name to keep the data"
+            ),
+            !renamed,
+            "{text}"
+        );
+        p.ok(&db, &["upgrade", "head"]);
+        let names = db.query("SELECT full_name FROM users");
+        let expected = if renamed {
+            Some("ann".to_string())
+        } else {
+            None
+        };
+        assert_eq!(names, [vec![expected]]);
+    }
 }
