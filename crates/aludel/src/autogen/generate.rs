@@ -154,6 +154,26 @@ pub async fn autogenerate(
     })
 }
 
+/// `check`: `Ok` when the database (or, `offline`, the revision history) has
+/// the desired schema, else [`AutogenError::DiffsDetected`] listing the changes a
+/// migration would make. Renames are never asked about.
+///
+/// ```no_run
+/// # async fn ci(project: &aludel::project::Project) -> aludel::Result<()> {
+/// aludel::autogen::check(project, &aludel::autogen::AutogenOptions::default()).await?;
+/// # Ok(()) }
+/// ```
+pub async fn check(project: &Project, options: &AutogenOptions) -> Result<()> {
+    let generated = autogenerate(project, options, &mut NoQuestions).await?;
+    if generated.is_empty() {
+        return Ok(());
+    }
+    Err(AutogenError::DiffsDetected {
+        changes: generated.changes.iter().map(|c| c.to_string()).collect(),
+    }
+    .into())
+}
+
 /// The target's schema, which must be at its heads. A SQLite file that does
 /// not exist yet is an empty database (nothing is created to find that out).
 async fn target_schema(
