@@ -11,7 +11,7 @@ use std::path::PathBuf;
 
 use aludel_schema::{Change, DiffError};
 
-pub use generate::{autogenerate, AutogenOptions, Generated, NoQuestions, RenameQuestions};
+pub use generate::{autogenerate, check, AutogenOptions, Generated, NoQuestions, RenameQuestions};
 
 use crate::dialect::render::Unsupported;
 use crate::dialect::DbError;
