@@ -8,7 +8,7 @@
 mod support;
 
 use aludel_testdb::Server;
-use support::roundtrip::{round_trip, Case};
+use support::roundtrip::{round_trip, round_trip_in_schemas, Case};
 use support::Db;
 
 /// Runs `case` on PostgreSQL (skipped without a server, outside CI).
@@ -672,4 +672,33 @@ fn arrays_json_and_uuid_columns() {
             "SELECT id, doc::text, ids::text, u::text FROM o",
         )],
     );
+}
+
+#[test]
+fn objects_in_another_schema() {
+    let case = Case {
+        name: "include_schemas: tables, enums, sequences, views and keys across schemas",
+        from: "CREATE SCHEMA audit;\n\
+               CREATE TABLE users (id integer PRIMARY KEY, name text);\n\
+               CREATE TABLE audit.log (id integer PRIMARY KEY, user_id integer REFERENCES users (id), note text);\n\
+               CREATE TABLE audit.gone (id integer PRIMARY KEY);\n\
+               INSERT INTO users VALUES (1, 'ann');\nINSERT INTO audit.log VALUES (1, 1, 'x');",
+        to: "CREATE SCHEMA audit;\nCREATE SCHEMA \"Reports\";\n\
+             CREATE TYPE audit.kind AS ENUM ('insert', 'delete');\n\
+             CREATE SEQUENCE audit.log_seq START 10;\n\
+             CREATE TABLE users (id integer PRIMARY KEY, name text);\n\
+             CREATE TABLE audit.log (id integer PRIMARY KEY, user_id integer REFERENCES users (id) ON DELETE CASCADE,\n\
+               note varchar(200), kind audit.kind DEFAULT 'insert', seq integer DEFAULT nextval('audit.log_seq'));\n\
+             CREATE INDEX log_user ON audit.log (user_id);\n\
+             CREATE TABLE \"Reports\".daily (day date PRIMARY KEY, log_id integer REFERENCES audit.log (id));\n\
+             CREATE VIEW \"Reports\".notes AS SELECT l.note, u.name FROM audit.log l JOIN users u ON u.id = l.user_id;",
+        renames: &[],
+        rows: &[
+            same("SELECT id, name FROM users"),
+            same("SELECT id, user_id, note FROM audit.log"),
+        ],
+    };
+    if let (Some(db), Some(fresh)) = (Db::server(Server::Postgres), Db::server(Server::Postgres)) {
+        round_trip_in_schemas(&case, &["audit", "Reports"], &db, &fresh);
+    }
 }
