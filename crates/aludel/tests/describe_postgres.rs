@@ -148,9 +148,16 @@ async fn describes_what_the_ddl_declares() {
     assert!(partial.parts[0].descending);
     assert_eq!(partial.parts[0].nulls_first, Some(false));
     assert_eq!(orders.triggers[0].name, "orders_touch");
-    assert!(orders.triggers[0]
+    // The trigger's function comes first: a trigger is created with it.
+    let (function, trigger) = orders.triggers[0]
         .definition
-        .starts_with("CREATE TRIGGER orders_touch BEFORE UPDATE ON orders"));
+        .split_once(";\nCREATE TRIGGER ")
+        .expect("the function, then the trigger");
+    assert!(
+        function.starts_with("CREATE OR REPLACE FUNCTION public.touch()"),
+        "{function}"
+    );
+    assert!(trigger.starts_with("orders_touch BEFORE UPDATE ON orders"));
 
     let sequences: Vec<String> = schema
         .sequences

@@ -60,6 +60,12 @@ fn expect(out: &Output, code: i32, what: &str) -> String {
 
 /// The schema of `db` as aludel describes it (its own tables left out).
 pub fn schema_of(db: &Db) -> Schema {
+    schema_in(db, &[])
+}
+
+/// The schema of `db` with the schemas `include_schemas` names besides the
+/// default one.
+pub fn schema_in(db: &Db, include_schemas: &[&str]) -> Schema {
     let url = DatabaseUrl::parse(&db.url()).unwrap();
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
@@ -70,6 +76,7 @@ pub fn schema_of(db: &Db) -> Schema {
             .await
             .unwrap();
         let scope = DescribeScope {
+            schemas: include_schemas.iter().map(|s| s.to_string()).collect(),
             own_tables: vec![
                 TableRef::new(None, "aludel_version"),
                 TableRef::new(None, "aludel_history"),
@@ -101,10 +108,25 @@ fn answers(db: &Db, queries: &[&str]) -> Vec<Vec<Vec<Option<String>>>> {
 /// Runs the round trip of `case` on `db` (empty), with `fresh` an empty
 /// database of the same kind for the fresh load of "to".
 pub fn round_trip(case: &Case, db: &Db, fresh: &Db) {
+    round_trip_in_schemas(case, &[], db, fresh);
+}
+
+/// [`round_trip`] with `include_schemas` set in aludel.toml's `[autogenerate]`
+/// (and those schemas compared too).
+pub fn round_trip_in_schemas(case: &Case, include_schemas: &[&str], db: &Db, fresh: &Db) {
+    let schema_of = |db: &Db| schema_in(db, include_schemas);
     let context = format!("[{}] {}", db.dialect(), case.name);
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path();
     expect(&aludel(path, db, &["init", "migrations"]), 0, "init");
+    if !include_schemas.is_empty() {
+        let config = std::fs::read_to_string(path.join("aludel.toml")).unwrap();
+        let list: Vec<String> = include_schemas.iter().map(|s| format!("{s:?}")).collect();
+        let setting = format!("[autogenerate]\ninclude_schemas = [{}]\n", list.join(", "));
+        assert!(config.contains("[autogenerate]\n"), "{config}");
+        let config = config.replacen("[autogenerate]\n", &setting, 1);
+        std::fs::write(path.join("aludel.toml"), config).unwrap();
+    }
     let base = format!(
         "-- base\n--\n-- Revision ID: base0001\n-- Revises:\n-- Create Date: 2026-12-01 00:00:00+00:00\n\n\
          -- aludel:upgrade\n{}\n\n-- aludel:downgrade\n",

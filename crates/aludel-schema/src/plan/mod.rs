@@ -23,7 +23,9 @@
 //!    change (see `foreign_keys`), and those that break a cycle among dropped
 //!    tables.
 //! 7. Indexes and constraints dropped (before the columns they use).
-//! 8. Indexes and constraints renamed.
+//! 8. Indexes and constraints renamed; then enum types rebuilt (values removed
+//!    or reordered), their partial and expression indexes and checks dropped in
+//!    7 and created again in 10 (see `enums`).
 //! 9. Columns added (each after its predecessor), altered, dropped; table
 //!    comments and options altered.
 //! 10. Primary keys, unique constraints, indexes, checks and exclusions added to
@@ -42,6 +44,7 @@
 //!
 //! Within a step, changes keep the diff's order (by name).
 
+mod enums;
 mod foreign_keys;
 mod order;
 mod rebuild;
@@ -201,6 +204,7 @@ pub fn plan(
     }
     let (view_drops, view_creates) =
         views::unblock(&mut changes, &current, &renamed, &desired, &rebuilt);
+    let enum_rebuilds = enums::unblock(&mut changes, &renamed, &desired, caps);
     let rebuilds = rebuild::fold(&mut changes, &rebuilt, &current, &desired, caps);
     let (sequences_before, sequences_after) = sequences::split(&mut changes);
     let tables = tables::order(&mut changes, caps);
@@ -214,6 +218,7 @@ pub fn plan(
     };
     push(Phase::ViewDrops, view_drops);
     push(Phase::Types, sequences_before);
+    push(Phase::EnumRebuilds, enum_rebuilds);
     push(Phase::ForeignKeyDrops, tables.drop_keys);
     push(Phase::TableCreates, tables.creates);
     push(Phase::TableDrops, tables.drops);
@@ -238,6 +243,7 @@ enum Phase {
     ForeignKeyDrops,
     KeyDrops,
     KeyRenames,
+    EnumRebuilds,
     ColumnAdds,
     ColumnAlters,
     ColumnDrops,

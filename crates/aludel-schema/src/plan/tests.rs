@@ -606,3 +606,31 @@ fn a_renamed_foreign_key_in_the_way_is_added_back_under_its_new_name() {
         ]
     );
 }
+
+#[test]
+fn an_enum_rebuild_runs_between_the_partial_indexes_and_checks_of_its_columns() {
+    let mut t = keyed("t", &[("m", "mood")]);
+    let mut partial = index("t_sad", &["id"]);
+    partial.predicate = Some("(m = 'sad'::mood)".into());
+    t.indexes = vec![partial, index("t_m", &["m"])];
+    t.checks = vec![check("t_not_meh", "(m <> 'meh'::mood)")];
+    let mut current = schema(vec![t.clone()]);
+    current.enums = vec![enum_type("mood", &["sad", "meh", "happy"])];
+    let mut desired = schema(vec![t]);
+    desired.tables[0].checks = vec![check("t_not_meh", "(m IS NOT NULL)")];
+    desired.enums = vec![enum_type("mood", &["sad", "happy"])];
+    assert_eq!(
+        plain(&current, &desired),
+        [
+            "drop check t.t_not_meh",
+            "drop index t.t_sad",
+            "alter enum mood",
+            "add check t.t_not_meh",
+            "create index t.t_sad",
+        ]
+    );
+    // Values only added: the type changes in place, before everything else.
+    desired.enums = vec![enum_type("mood", &["sad", "meh", "happy", "glad"])];
+    desired.tables[0].checks = current.tables[0].checks.clone();
+    assert_eq!(plain(&current, &desired), ["alter enum mood"]);
+}

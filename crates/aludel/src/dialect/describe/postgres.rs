@@ -4,6 +4,12 @@
 //! `pg_get_indexdef`, `pg_get_viewdef`, `pg_get_triggerdef`), so two databases
 //! with the same schema describe equal. Partitions, inherited constraints and
 //! internal triggers are left out: they follow from their parents.
+//!
+//! A trigger's definition starts with its function's (`pg_get_functiondef`,
+//! then `;`) unless the function is built in or an extension's: the model has
+//! no functions, and a trigger can only be created where its function exists,
+//! so the function goes with the trigger (and a changed function body is a
+//! changed trigger).
 
 use std::collections::HashMap;
 
@@ -186,8 +192,13 @@ fn queries(ns: &str, has_nulls_not_distinct: bool) -> Vec<String> {
         format!(
             "SELECT json_agg(json_build_object(\
                'table', t.tgrelid::bigint, 'name', t.tgname, \
-               'definition', pg_get_triggerdef(t.oid, true)))::text \
+               'definition', CASE WHEN p.pronamespace = 'pg_catalog'::regnamespace \
+                 OR EXISTS (SELECT 1 FROM pg_depend e WHERE e.classid = 'pg_proc'::regclass \
+                   AND e.objid = p.oid AND e.deptype = 'e') \
+                 THEN '' ELSE pg_get_functiondef(p.oid) || E';\\n' END \
+                 || pg_get_triggerdef(t.oid, true)))::text \
              FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid \
+             JOIN pg_proc p ON p.oid = t.tgfoid \
              {relation} AND NOT t.tgisinternal"
         ),
     ]

@@ -10,7 +10,11 @@
 //!   (`setval` after `ADD GENERATED`, which leaves the schema's `START` alone);
 //! - enum values only added are `ALTER TYPE … ADD VALUE` (which must commit before
 //!   use); removed or reordered values rebuild the type under its name, converting
-//!   every column that uses it through `text`.
+//!   every column that uses it through `text`;
+//! - a column that gets a generated expression, or another one, is dropped and
+//!   added again (PostgreSQL 17's `SET EXPRESSION` is not used, to run on older
+//!   servers), so it moves to the end of the table; one that loses its
+//!   expression keeps its values (`DROP EXPRESSION`).
 
 use aludel_schema::model::{
     Column, Deferrable, EnumType, ForeignKey, Identity, Index, IndexKey, QualifiedName, Sequence,
@@ -153,7 +157,14 @@ pub fn render(change: &Change, ctx: RenderContext<'_>) -> Result<Out, Unsupporte
             sibling(table, from),
             ident(to)
         )),
-        Change::CreateTrigger { trigger, .. } => one(trigger.definition.clone()),
+        // The definition carries the trigger's function first (see the describer).
+        Change::CreateTrigger { trigger, .. } => Ok(crate::sql::split_statements(
+            crate::config::Dialect::Postgres,
+            &trigger.definition,
+        )
+        .into_iter()
+        .map(|s| RenderedStatement::new(s.sql))
+        .collect()),
         Change::DropTrigger { table, trigger } => one(format!(
             "DROP TRIGGER {} ON {}",
             ident(&trigger.name),
@@ -222,7 +233,6 @@ fn alter_enum(from: &EnumType, to: &EnumType, ctx: RenderContext<'_>) -> Out {
         )),
         RenderedStatement::new(create_enum(to)),
     ];
-    let type_name = name(&to.name);
     // The columns that use the type now; a column the migration keeps gets its
     // new default back.
     for table in &ctx.from.tables {
@@ -239,8 +249,8 @@ fn alter_enum(from: &EnumType, to: &EnumType, ctx: RenderContext<'_>) -> Out {
             }
             out.push(
                 RenderedStatement::new(format!(
-                    "ALTER TABLE {t} ALTER COLUMN {col} TYPE {} USING {col}::text::{type_name}",
-                    column.data_type
+                    "ALTER TABLE {t} ALTER COLUMN {col} TYPE {type} USING {col}::text::{type}",
+                    type = column.data_type
                 ))
                 .dropping(),
             );
@@ -609,13 +619,26 @@ fn alter_column(table: &QualifiedName, from: &Column, to: &Column) -> Result<Out
     let c = ident(&to.name);
     let alter =
         |what: String| RenderedStatement::new(format!("ALTER TABLE {t} ALTER COLUMN {c} {what}"));
-    if from.generated != to.generated {
-        return Err(Unsupported {
-            what: format!("a change of the generated column {table}.{}", to.name),
-            database: "PostgreSQL",
-        });
-    }
     let mut out = Vec::new();
+    if from.generated != to.generated {
+        if to.generated.is_some() {
+            // PostgreSQL before 17 cannot give a column a (new) expression: the
+            // column is dropped and added again (last in the table), computed anew.
+            out.push(RenderedStatement::new(format!("ALTER TABLE {t} DROP COLUMN {c}")).dropping());
+            out.push(RenderedStatement::new(format!(
+                "ALTER TABLE {t} ADD COLUMN {}",
+                column_definition(to)
+            )));
+            out.extend(column_comment(table, to));
+            return Ok(out);
+        }
+        // The column keeps its computed values as plain ones.
+        out.push(alter("DROP EXPRESSION".into()));
+        let mut plain = from.clone();
+        plain.generated = None;
+        out.extend(alter_column(table, &plain, to)?);
+        return Ok(out);
+    }
     let retyped = from.data_type != to.data_type || from.collation != to.collation;
     let default_changes = from.default != to.default;
     // A default is dropped before a type change (its text carries the old type)
