@@ -21,6 +21,10 @@ const UNREACHABLE: &[(&str, &str)] = &[
         "aludel.toml's timezone is checked when the config loads (config_invalid_value)",
     ),
     (
+        "cannot_generate",
+        "every change the three databases' descriptions can hold is written today; the kind stays for databases and objects added later",
+    ),
+    (
         "verification_failed",
         "a generated migration that fails its own verification is a bug of aludel's; none is known to trigger it",
     ),
@@ -587,16 +591,6 @@ fn server_cases() -> Vec<ServerCase> {
             let long = "r".repeat(40);
             f.rev(&long, "b", "SELECT 1;", "SELECT 1;");
             f.run(&["upgrade", "head"])
-        }),
-        ("cannot_generate", |f, db| {
-            f.ok(&["upgrade", "head"]);
-            db.execute("CREATE TABLE tg (a INTEGER, b INTEGER GENERATED ALWAYS AS (a * 2) STORED)");
-            f.write(
-                "schema.sql",
-                "CREATE TABLE ta (id INTEGER PRIMARY KEY);\nCREATE TABLE tb (id INTEGER PRIMARY KEY);\n\
-                 CREATE TABLE tg (a INTEGER, b INTEGER GENERATED ALWAYS AS (a * 3) STORED);\n",
-            );
-            f.run(&["check"])
         }),
         ("uncertain_statement", |f, db| {
             f.rev_text(
