@@ -93,6 +93,7 @@ impl SchemaFlavour for Sqlite {
             rename_index: false,
             alter_table_options: false,
             foreign_keys_need_an_index: false,
+            renames_keep_index_text: false,
         }
     }
 

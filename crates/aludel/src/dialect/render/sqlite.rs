@@ -13,6 +13,7 @@
 use aludel_schema::model::{
     Column, ForeignKey, Identity, Index, IndexKey, QualifiedName, ReferentialAction, Table,
 };
+use aludel_schema::plan::is_literal;
 use aludel_schema::Change;
 
 use super::{
@@ -91,17 +92,25 @@ pub fn render(change: &Change, _ctx: RenderContext<'_>) -> Result<Out, Unsupport
 /// primary key, a unique column, a non-constant default, a stored generated
 /// column, and NOT NULL without a default.
 pub fn can_add(column: &Column) -> bool {
-    let constant_default = column.default.as_deref().is_none_or(|d| {
-        let d = d.trim();
-        !(d.starts_with('(')
-            || d.eq_ignore_ascii_case("CURRENT_TIMESTAMP")
-            || d.eq_ignore_ascii_case("CURRENT_DATE")
-            || d.eq_ignore_ascii_case("CURRENT_TIME"))
-    });
-    constant_default
+    column.default.as_deref().is_none_or(is_literal)
         && column.identity.is_none()
         && !column.generated.as_ref().is_some_and(|g| g.stored)
         && (column.nullable || column.default.is_some())
+}
+
+/// A default as a column definition takes it: SQLite reports an expression
+/// default without the parentheses it needs (`DEFAULT (datetime('now'))` reads
+/// `datetime('now')`), so all but literals and the `CURRENT_…` keywords are
+/// written in parentheses again, which SQLite leaves out when it reports them.
+fn default_clause(default: &str) -> String {
+    let keyword = ["CURRENT_TIMESTAMP", "CURRENT_DATE", "CURRENT_TIME"]
+        .iter()
+        .any(|k| default.trim().eq_ignore_ascii_case(k));
+    if keyword || is_literal(default) {
+        format!(" DEFAULT {default}")
+    } else {
+        format!(" DEFAULT ({default})")
+    }
 }
 
 fn describe_change(change: &Change) -> String {
@@ -147,7 +156,7 @@ fn column_definition(c: &Column, inline_key: Option<&str>) -> String {
         out.push_str(&format!(" COLLATE {collation}"));
     }
     if let Some(default) = &c.default {
-        out.push_str(&format!(" DEFAULT {default}"));
+        out.push_str(&default_clause(default));
     }
     if let Some(generated) = &c.generated {
         out.push_str(&format!(
