@@ -957,3 +957,65 @@ fn a_child_table_rebuilt_under_its_parent() {
         )],
     });
 }
+
+#[test]
+fn autoincrement_counter_kept_by_a_rebuild() {
+    sqlite(&Case {
+        name: "AUTOINCREMENT counter kept",
+        from: "CREATE TABLE events (id INTEGER PRIMARY KEY AUTOINCREMENT, what TEXT);\n\
+               INSERT INTO events (what) VALUES ('a'), ('b'), ('c'), ('d');\n\
+               DELETE FROM events WHERE id > 2;",
+        to: "CREATE TABLE events (id INTEGER PRIMARY KEY AUTOINCREMENT, what TEXT NOT NULL DEFAULT '');",
+        renames: &[],
+        rows: &[
+            (
+                "SELECT id, what FROM events ORDER BY id",
+                "SELECT id, what FROM events ORDER BY id",
+            ),
+            (
+                "SELECT name, seq FROM sqlite_sequence WHERE name = 'events'",
+                "SELECT name, seq FROM sqlite_sequence WHERE name = 'events'",
+            ),
+        ],
+    });
+}
+
+/// Both tables are rebuilt; the child's key only fits the parent's new key.
+fn key_widened(parent: &str, child: &str) -> String {
+    format!(
+        "CREATE TABLE {parent} (a INTEGER NOT NULL, b INTEGER NOT NULL DEFAULT 0, PRIMARY KEY (a, b));\n\
+         CREATE TABLE {child} (id INTEGER PRIMARY KEY, pa INTEGER, pb INTEGER, \
+         FOREIGN KEY (pa, pb) REFERENCES {parent} (a, b) ON DELETE CASCADE);"
+    )
+}
+
+fn key_narrow(parent: &str, child: &str) -> String {
+    format!(
+        "CREATE TABLE {parent} (a INTEGER NOT NULL PRIMARY KEY, b INTEGER NOT NULL DEFAULT 0);\n\
+         CREATE TABLE {child} (id INTEGER PRIMARY KEY, pa INTEGER REFERENCES {parent} (a) ON DELETE CASCADE, pb INTEGER);\n\
+         INSERT INTO {parent} VALUES (1, 0), (2, 0);\n\
+         INSERT INTO {child} VALUES (1, 1, 0), (2, 2, 0), (3, NULL, NULL);"
+    )
+}
+
+#[test]
+fn a_referenced_key_widened_with_the_key_referencing_it() {
+    for (parent, child) in [("a_parent", "b_child"), ("p_parent", "c_child")] {
+        sqlite(&Case {
+            name: &format!("key widened ({parent}, {child})"),
+            from: &key_narrow(parent, child),
+            to: &key_widened(parent, child),
+            renames: &[],
+            rows: &[
+                (
+                    &format!("SELECT a, b FROM {parent} ORDER BY a"),
+                    &format!("SELECT a, b FROM {parent} ORDER BY a"),
+                ),
+                (
+                    &format!("SELECT id, pa, pb FROM {child} ORDER BY id"),
+                    &format!("SELECT id, pa, pb FROM {child} ORDER BY id"),
+                ),
+            ],
+        });
+    }
+}

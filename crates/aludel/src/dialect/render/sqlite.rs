@@ -321,8 +321,9 @@ fn rebuild_name(table: &str) -> String {
 /// rows of `from` copied into it (columns matched by name, or by `renamed`
 /// pairs `(old, new)`; columns new to the table take their defaults), the old
 /// table dropped, the new one renamed into place, its indexes and triggers
-/// created, and every foreign key of and to it checked. Views that read the
-/// table are the plan's to drop before and re-create after.
+/// created. Views that read the table are the plan's to drop before and
+/// re-create after; the foreign keys are checked after every rebuild
+/// ([`foreign_key_check`]).
 pub fn rebuild(from: &Table, to: &Table, renamed: &[(String, String)]) -> Out {
     let scratch = rebuild_name(&to.name.name);
     let mut out = vec![RenderedStatement::new(create_table_statement(to, &scratch))];
@@ -356,6 +357,13 @@ pub fn rebuild(from: &Table, to: &Table, renamed: &[(String, String)]) -> Out {
             ident(&from.name.name)
         )));
     }
+    if to
+        .columns
+        .iter()
+        .any(|c| c.identity == Some(Identity::AutoIncrement))
+    {
+        out.extend(keep_autoincrement_counter(&from.name.name, &scratch));
+    }
     let mut drop = RenderedStatement::new(format!("DROP TABLE {}", ident(&from.name.name)));
     drop.drops_data = loses_columns;
     out.push(drop);
@@ -374,22 +382,59 @@ pub fn rebuild(from: &Table, to: &Table, renamed: &[(String, String)]) -> Out {
             .iter()
             .map(|tr| RenderedStatement::new(tr.definition.clone())),
     );
-    out.extend(foreign_key_check(&to.name.name));
     out
 }
 
-/// Fails the migration when rows of `table` (or rows referencing it) break a
-/// foreign key: `pragma_foreign_key_check` only lists them, so the count goes
-/// through a CHECK constraint of a temporary table.
-fn foreign_key_check(table: &str) -> Out {
+/// An `AUTOINCREMENT` table never hands out an id twice, because
+/// `sqlite_sequence` remembers the highest id it gave: the rebuilt table keeps
+/// the old table's counter where that is higher than what the rows copied left
+/// (rows were deleted), and the rename carries it over to the table's name.
+fn keep_autoincrement_counter(table: &str, scratch: &str) -> Out {
+    let (table, scratch) = (
+        SqliteSql.string_literal(table),
+        SqliteSql.string_literal(scratch),
+    );
+    let old = format!("(SELECT max(seq) FROM sqlite_sequence WHERE name = {table})");
+    vec![
+        RenderedStatement::new(format!(
+            "UPDATE sqlite_sequence SET seq = {old} WHERE name = {scratch} AND seq < {old}"
+        )),
+        RenderedStatement::new(format!(
+            "INSERT INTO sqlite_sequence (name, seq) SELECT {scratch}, seq FROM sqlite_sequence \
+             WHERE name = {table} AND NOT EXISTS \
+             (SELECT 1 FROM sqlite_sequence WHERE name = {scratch})"
+        )),
+    ]
+}
+
+/// Fails the migration when rows break a foreign key of a table in `tables`
+/// or a foreign key of another table that references one of them (a rebuild
+/// may have changed the key they reference: its type, its collation). Runs
+/// once after all the rebuilds of a migration, when every table has its new
+/// keys (checked between two rebuilds, a key could reference one that is not
+/// there yet). `pragma_foreign_key_check` only lists the rows, so their count
+/// goes through a CHECK constraint of a temporary table.
+pub fn foreign_key_check(tables: &[&str]) -> Out {
+    if tables.is_empty() {
+        return Vec::new();
+    }
     let check = ident("aludel_foreign_key_check");
+    let names = tables
+        .iter()
+        .map(|t| SqliteSql.string_literal(t))
+        .collect::<Vec<_>>()
+        .join(", ");
     vec![
         RenderedStatement::new(format!(
             "CREATE TEMP TABLE {check} (violations INTEGER CHECK (violations = 0))"
         )),
         RenderedStatement::new(format!(
-            "INSERT INTO {check} SELECT count(*) FROM pragma_foreign_key_check({})",
-            SqliteSql.string_literal(table)
+            "INSERT INTO {check} SELECT count(*) FROM sqlite_schema m, \
+             pragma_foreign_key_check(m.name) v WHERE m.type = 'table' \
+             AND (m.name IN ({names}) OR m.name IN (SELECT c.name FROM sqlite_schema c, \
+             pragma_foreign_key_list(c.name) k WHERE c.type = 'table' \
+             AND k.\"table\" COLLATE NOCASE IN ({names}))) \
+             AND (m.name IN ({names}) OR v.parent COLLATE NOCASE IN ({names}))"
         )),
         RenderedStatement::new(format!("DROP TABLE {check}")),
     ]
