@@ -1019,3 +1019,102 @@ fn a_referenced_key_widened_with_the_key_referencing_it() {
         });
     }
 }
+
+#[test]
+fn a_strict_table_retyped() {
+    sqlite(&Case {
+        name: "STRICT table retyped",
+        from: "CREATE TABLE m (id INTEGER PRIMARY KEY, v INTEGER, note TEXT) STRICT;\n\
+               INSERT INTO m VALUES (1, 5, 'a'), (2, 6, NULL);",
+        to: "CREATE TABLE m (id INTEGER PRIMARY KEY, v REAL, note ANY) STRICT;",
+        renames: &[],
+        rows: &[(
+            "SELECT id, CAST(v AS INTEGER), note FROM m ORDER BY id",
+            "SELECT id, CAST(v AS INTEGER), note FROM m ORDER BY id",
+        )],
+    });
+}
+
+#[test]
+fn a_without_rowid_table_with_a_composite_key_and_an_index_rebuilt() {
+    sqlite(&Case {
+        name: "WITHOUT ROWID rebuilt",
+        from: "CREATE TABLE pairs (a TEXT NOT NULL, b INTEGER NOT NULL, v TEXT, \
+               PRIMARY KEY (a, b)) WITHOUT ROWID;\n\
+               CREATE INDEX pairs_v ON pairs (v DESC);\n\
+               INSERT INTO pairs VALUES ('x', 1, 'p'), ('x', 2, 'q');",
+        to: "CREATE TABLE pairs (a TEXT NOT NULL, b INTEGER NOT NULL, v TEXT NOT NULL DEFAULT '', \
+             PRIMARY KEY (b, a)) WITHOUT ROWID;\n\
+             CREATE INDEX pairs_v ON pairs (v DESC);",
+        renames: &[],
+        rows: &[(
+            "SELECT a, b, v FROM pairs ORDER BY a, b",
+            "SELECT a, b, v FROM pairs ORDER BY a, b",
+        )],
+    });
+}
+
+#[test]
+fn an_indexed_column_renamed_in_place() {
+    sqlite(&Case {
+        name: "indexed column renamed in place",
+        from: "CREATE TABLE t (id INTEGER PRIMARY KEY, \"Old Name\" TEXT, other TEXT);\n\
+               CREATE INDEX t_name ON t (\"Old Name\", other);\n\
+               CREATE UNIQUE INDEX t_lower ON t (lower(\"Old Name\")) WHERE other IS NOT NULL;\n\
+               INSERT INTO t VALUES (1, 'a', 'x'), (2, 'b', NULL);",
+        to: "CREATE TABLE t (id INTEGER PRIMARY KEY, new_name TEXT, other TEXT);\n\
+             CREATE INDEX t_name ON t (new_name, other);\n\
+             CREATE UNIQUE INDEX t_lower ON t (lower(new_name)) WHERE other IS NOT NULL;",
+        renames: &["t.Old Name=t.new_name"],
+        rows: &[(
+            "SELECT id, \"Old Name\", other FROM t ORDER BY id",
+            "SELECT id, new_name, other FROM t ORDER BY id",
+        )],
+    });
+}
+
+#[test]
+fn a_table_dropped_with_the_view_and_trigger_reading_it() {
+    sqlite(&Case {
+        name: "table dropped with its view and trigger",
+        from: "CREATE TABLE kept (id INTEGER PRIMARY KEY, n INTEGER);\n\
+               CREATE TABLE gone (id INTEGER PRIMARY KEY, k INTEGER REFERENCES kept (id));\n\
+               CREATE VIEW gone_view AS SELECT g.id, k.n FROM gone g JOIN kept k ON k.id = g.k;\n\
+               CREATE TRIGGER gone_trigger AFTER DELETE ON gone WHEN old.k IS NOT NULL BEGIN \
+               UPDATE kept SET n = n - 1 WHERE id = old.k; END;\n\
+               INSERT INTO kept VALUES (1, 1);\nINSERT INTO gone VALUES (1, 1);",
+        to: "CREATE TABLE kept (id INTEGER PRIMARY KEY, n INTEGER);",
+        renames: &[],
+        rows: &[(
+            "SELECT id, n FROM kept ORDER BY id",
+            "SELECT id, n FROM kept ORDER BY id",
+        )],
+    });
+}
+
+#[test]
+fn a_trigger_with_a_condition_on_a_rebuilt_table() {
+    sqlite(&Case {
+        name: "conditional trigger kept by a rebuild",
+        from: "CREATE TABLE stock (id INTEGER PRIMARY KEY, qty INTEGER);\n\
+               CREATE TABLE alerts (id INTEGER PRIMARY KEY, stock_id INTEGER);\n\
+               CREATE TRIGGER low_stock AFTER UPDATE OF qty ON stock WHEN new.qty < 5 BEGIN \
+               INSERT INTO alerts (stock_id) VALUES (new.id); END;\n\
+               INSERT INTO stock VALUES (1, 10), (2, 3);\nINSERT INTO alerts VALUES (1, 2);",
+        to: "CREATE TABLE stock (id INTEGER PRIMARY KEY, qty INTEGER NOT NULL CHECK (qty >= 0));\n\
+             CREATE TABLE alerts (id INTEGER PRIMARY KEY, stock_id INTEGER);\n\
+             CREATE TRIGGER low_stock AFTER UPDATE OF qty ON stock WHEN new.qty < 5 BEGIN \
+             INSERT INTO alerts (stock_id) VALUES (new.id); END;",
+        renames: &[],
+        rows: &[
+            (
+                "SELECT id, qty FROM stock ORDER BY id",
+                "SELECT id, qty FROM stock ORDER BY id",
+            ),
+            (
+                "SELECT id, stock_id FROM alerts ORDER BY id",
+                "SELECT id, stock_id FROM alerts ORDER BY id",
+            ),
+        ],
+    });
+}
