@@ -351,6 +351,7 @@ pub const SQLITE: Capabilities = Capabilities {
     rename_index: false,
     alter_table_options: false,
     foreign_keys_need_an_index: false,
+    renames_keep_index_text: false,
 };
 
 /// Diffs, plans and runs the plan on a simulated database that refuses what a

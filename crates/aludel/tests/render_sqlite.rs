@@ -155,8 +155,35 @@ async fn a_rebuild_changes_the_table_and_keeps_its_rows() {
         .await
         .unwrap();
     let orders = describe(conn.as_mut()).await.table(&name).unwrap().clone();
-    let failed = run(conn.as_mut(), &render::rebuild(&orders, &orders, &[]))
-        .await
-        .unwrap_err();
+    let mut statements = render::rebuild(&orders, &orders, &[]);
+    statements.extend(render::foreign_key_check(&["orders"]));
+    let failed = run(conn.as_mut(), &statements).await.unwrap_err();
+    assert!(failed.contains("CHECK constraint failed"), "{failed}");
+}
+
+#[tokio::test]
+async fn the_check_after_rebuilds_covers_the_tables_that_reference_them() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut conn = open(&dir, "children.db").await;
+    load(
+        conn.as_mut(),
+        "CREATE TABLE tags (name TEXT COLLATE NOCASE PRIMARY KEY);\n\
+         CREATE TABLE uses (id INTEGER PRIMARY KEY, tag TEXT REFERENCES tags (name));\n\
+         CREATE TABLE other (id INTEGER PRIMARY KEY, tag TEXT REFERENCES tags (name));\n\
+         INSERT INTO tags VALUES ('rust');\n\
+         INSERT INTO uses VALUES (1, 'RUST');",
+    )
+    .await;
+    let name = QualifiedName::local("tags");
+    let tags = describe(conn.as_mut()).await.table(&name).unwrap().clone();
+    let mut binary = tags.clone();
+    binary.columns[0].collation = None;
+
+    // Nothing is checked when nothing was rebuilt.
+    assert!(render::foreign_key_check(&[]).is_empty());
+    // 'RUST' referenced 'rust' without regard to case; no longer.
+    let mut statements = render::rebuild(&tags, &binary, &[]);
+    statements.extend(render::foreign_key_check(&["tags"]));
+    let failed = run(conn.as_mut(), &statements).await.unwrap_err();
     assert!(failed.contains("CHECK constraint failed"), "{failed}");
 }

@@ -23,6 +23,8 @@
 //!    change (see `foreign_keys`), and those that break a cycle among dropped
 //!    tables.
 //! 7. Indexes and constraints dropped (before the columns they use).
+//!    Indexes whose text a rename rewrites (see `index_text`) are dropped here
+//!    and created again in 10.
 //! 8. Indexes and constraints renamed; then enum types rebuilt (values removed
 //!    or reordered), their partial and expression indexes and checks dropped in
 //!    7 and created again in 10 (see `enums`).
@@ -46,8 +48,10 @@
 
 mod enums;
 mod foreign_keys;
+mod index_text;
 mod order;
 mod rebuild;
+pub use rebuild::is_literal;
 #[cfg(test)]
 pub(crate) use rebuild::needs_rebuild;
 mod sequences;
@@ -78,6 +82,7 @@ use crate::model::{Column, Schema, Table};
 ///     rename_index: false,
 ///     alter_table_options: false,
 ///     foreign_keys_need_an_index: false,
+///     renames_keep_index_text: false,
 /// };
 /// assert_ne!(sqlite, Capabilities::FULL);
 /// ```
@@ -119,6 +124,12 @@ pub struct Capabilities {
     /// Every foreign key needs an index leading with its columns (MySQL): a key
     /// whose index is dropped is dropped and added back around it.
     pub foreign_keys_need_an_index: bool,
+    /// A rename of a table or column leaves the text an index is described by
+    /// as a fresh `CREATE INDEX` would have it. Without it (SQLite keeps each
+    /// index as the text it was given and a rename rewrites the names in it
+    /// its own way: `ON "accounts"`), the indexes of a table renamed, or whose
+    /// columns are renamed, are created again from the desired text.
+    pub renames_keep_index_text: bool,
 }
 
 impl Capabilities {
@@ -138,6 +149,7 @@ impl Capabilities {
         rename_index: true,
         alter_table_options: true,
         foreign_keys_need_an_index: false,
+        renames_keep_index_text: true,
     };
 }
 
@@ -198,6 +210,9 @@ pub fn plan(
     }
 
     let mut changes = without_unsupported_renames(changes, &renamed, &desired, caps);
+    if !caps.renames_keep_index_text {
+        index_text::restate(&mut changes, &renamed, &desired);
+    }
     let rebuilt = rebuild::tables(&changes, caps);
     if caps.alter_foreign_key {
         foreign_keys::unblock(&mut changes, &renamed, &desired, caps, &rebuilt);

@@ -113,7 +113,7 @@ fn is_null(text: &str) -> bool {
 /// (`X'00'`), `TRUE`/`FALSE`/`NULL`, optionally signed and parenthesised. Not
 /// `CURRENT_TIMESTAMP` nor any other expression (SQLite cannot add a column
 /// with such a default).
-pub(super) fn is_literal(text: &str) -> bool {
+pub fn is_literal(text: &str) -> bool {
     let text = unparenthesised(text);
     let unsigned = text.strip_prefix(['-', '+']).unwrap_or(text).trim_start();
     let quoted = |s: &str| {

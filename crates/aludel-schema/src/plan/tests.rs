@@ -634,3 +634,68 @@ fn an_enum_rebuild_runs_between_the_partial_indexes_and_checks_of_its_columns() 
     desired.tables[0].checks = current.tables[0].checks.clone();
     assert_eq!(plain(&current, &desired), ["alter enum mood"]);
 }
+
+#[test]
+fn sqlite_restates_the_indexes_whose_text_a_rename_rewrites() {
+    let defined = |n: &str, columns: &[&str], sql: &str| Index {
+        definition: Some(sql.into()),
+        ..index(n, columns)
+    };
+    let mut users = table("users", &[("nm", "text"), ("age", "integer")]);
+    users.indexes = vec![
+        defined("users_nm", &["nm"], "CREATE INDEX users_nm ON users (nm)"),
+        defined(
+            "users_age",
+            &["age"],
+            "CREATE INDEX users_age ON users (age)",
+        ),
+    ];
+    let mut other = table("other", &[("x", "text")]);
+    other.indexes = vec![defined(
+        "other_x",
+        &["x"],
+        "CREATE INDEX other_x ON other (x)",
+    )];
+    let current = schema(vec![users, other.clone()]);
+    let mut accounts = table("accounts", &[("name", "text"), ("age", "integer")]);
+    accounts.indexes = vec![
+        defined(
+            "users_nm",
+            &["name"],
+            "CREATE INDEX users_nm ON accounts (name)",
+        ),
+        defined(
+            "users_age",
+            &["age"],
+            "CREATE INDEX users_age ON accounts (age DESC)",
+        ),
+    ];
+    accounts.indexes[1].parts[0].descending = true;
+    let desired = schema(vec![accounts, other]);
+    let mut hints = Renames::default();
+    hints.table(name("users"), name("accounts"));
+    hints.column(name("accounts"), "nm", "name");
+    // The index that changes anyway is not restated twice; the other table's
+    // index is left alone.
+    assert_eq!(
+        steps(&current, &desired, &hints, &SQLITE),
+        [
+            "rename table users to accounts",
+            "rename column accounts.nm to name",
+            "drop index accounts.users_age",
+            "drop index accounts.users_nm",
+            "create index accounts.users_age",
+            "create index accounts.users_nm",
+        ]
+    );
+    // Where a rename keeps the text right, only the changed index is restated.
+    // (The simulated database does not rewrite texts: the plan alone.)
+    let changes = crate::diff::diff(&current, &desired, &hints)
+        .unwrap()
+        .changes;
+    let full: Vec<String> = plan(changes, &current, &desired, &Capabilities::FULL)
+        .iter()
+        .map(summary)
+        .collect();
+    assert!(!full.iter().any(|s| s.contains("users_nm")), "{full:?}");
+}

@@ -302,6 +302,7 @@ fn render_plan(
     for step in &steps {
         out.extend(flavour.render(step, ctx).map_err(AutogenError::from)?);
     }
+    out.extend(flavour.finish(&steps));
     Ok(out)
 }
 

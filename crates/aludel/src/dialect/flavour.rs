@@ -22,6 +22,11 @@ pub trait SchemaFlavour: Send + Sync {
         step: &Step,
         ctx: RenderContext<'_>,
     ) -> Result<Vec<RenderedStatement>, Unsupported>;
+
+    /// Statements after all the steps of a migration (`steps`, in order).
+    fn finish(&self, _steps: &[Step]) -> Vec<RenderedStatement> {
+        Vec::new()
+    }
 }
 
 struct Postgres;
@@ -93,6 +98,7 @@ impl SchemaFlavour for Sqlite {
             rename_index: false,
             alter_table_options: false,
             foreign_keys_need_an_index: false,
+            renames_keep_index_text: false,
         }
     }
 
@@ -109,6 +115,19 @@ impl SchemaFlavour for Sqlite {
                 renamed_columns,
             } => Ok(render::sqlite::rebuild(from, to, renamed_columns)),
         }
+    }
+
+    /// The foreign keys of and to the rebuilt tables are checked once all of
+    /// them are rebuilt.
+    fn finish(&self, steps: &[Step]) -> Vec<RenderedStatement> {
+        let rebuilt: Vec<&str> = steps
+            .iter()
+            .filter_map(|s| match s {
+                Step::Rebuild { to, .. } => Some(to.name.name.as_str()),
+                Step::Change(_) => None,
+            })
+            .collect();
+        render::sqlite::foreign_key_check(&rebuilt)
     }
 }
 

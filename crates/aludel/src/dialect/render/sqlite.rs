@@ -13,6 +13,7 @@
 use aludel_schema::model::{
     Column, ForeignKey, Identity, Index, IndexKey, QualifiedName, ReferentialAction, Table,
 };
+use aludel_schema::plan::is_literal;
 use aludel_schema::Change;
 
 use super::{
@@ -91,17 +92,25 @@ pub fn render(change: &Change, _ctx: RenderContext<'_>) -> Result<Out, Unsupport
 /// primary key, a unique column, a non-constant default, a stored generated
 /// column, and NOT NULL without a default.
 pub fn can_add(column: &Column) -> bool {
-    let constant_default = column.default.as_deref().is_none_or(|d| {
-        let d = d.trim();
-        !(d.starts_with('(')
-            || d.eq_ignore_ascii_case("CURRENT_TIMESTAMP")
-            || d.eq_ignore_ascii_case("CURRENT_DATE")
-            || d.eq_ignore_ascii_case("CURRENT_TIME"))
-    });
-    constant_default
+    column.default.as_deref().is_none_or(is_literal)
         && column.identity.is_none()
         && !column.generated.as_ref().is_some_and(|g| g.stored)
         && (column.nullable || column.default.is_some())
+}
+
+/// A default as a column definition takes it: SQLite reports an expression
+/// default without the parentheses it needs (`DEFAULT (datetime('now'))` reads
+/// `datetime('now')`), so all but literals and the `CURRENT_…` keywords are
+/// written in parentheses again, which SQLite leaves out when it reports them.
+fn default_clause(default: &str) -> String {
+    let keyword = ["CURRENT_TIMESTAMP", "CURRENT_DATE", "CURRENT_TIME"]
+        .iter()
+        .any(|k| default.trim().eq_ignore_ascii_case(k));
+    if keyword || is_literal(default) {
+        format!(" DEFAULT {default}")
+    } else {
+        format!(" DEFAULT ({default})")
+    }
 }
 
 fn describe_change(change: &Change) -> String {
@@ -147,7 +156,7 @@ fn column_definition(c: &Column, inline_key: Option<&str>) -> String {
         out.push_str(&format!(" COLLATE {collation}"));
     }
     if let Some(default) = &c.default {
-        out.push_str(&format!(" DEFAULT {default}"));
+        out.push_str(&default_clause(default));
     }
     if let Some(generated) = &c.generated {
         out.push_str(&format!(
@@ -312,8 +321,9 @@ fn rebuild_name(table: &str) -> String {
 /// rows of `from` copied into it (columns matched by name, or by `renamed`
 /// pairs `(old, new)`; columns new to the table take their defaults), the old
 /// table dropped, the new one renamed into place, its indexes and triggers
-/// created, and every foreign key of and to it checked. Views that read the
-/// table are the plan's to drop before and re-create after.
+/// created. Views that read the table are the plan's to drop before and
+/// re-create after; the foreign keys are checked after every rebuild
+/// ([`foreign_key_check`]).
 pub fn rebuild(from: &Table, to: &Table, renamed: &[(String, String)]) -> Out {
     let scratch = rebuild_name(&to.name.name);
     let mut out = vec![RenderedStatement::new(create_table_statement(to, &scratch))];
@@ -347,6 +357,13 @@ pub fn rebuild(from: &Table, to: &Table, renamed: &[(String, String)]) -> Out {
             ident(&from.name.name)
         )));
     }
+    if to
+        .columns
+        .iter()
+        .any(|c| c.identity == Some(Identity::AutoIncrement))
+    {
+        out.extend(keep_autoincrement_counter(&from.name.name, &scratch));
+    }
     let mut drop = RenderedStatement::new(format!("DROP TABLE {}", ident(&from.name.name)));
     drop.drops_data = loses_columns;
     out.push(drop);
@@ -365,22 +382,59 @@ pub fn rebuild(from: &Table, to: &Table, renamed: &[(String, String)]) -> Out {
             .iter()
             .map(|tr| RenderedStatement::new(tr.definition.clone())),
     );
-    out.extend(foreign_key_check(&to.name.name));
     out
 }
 
-/// Fails the migration when rows of `table` (or rows referencing it) break a
-/// foreign key: `pragma_foreign_key_check` only lists them, so the count goes
-/// through a CHECK constraint of a temporary table.
-fn foreign_key_check(table: &str) -> Out {
+/// An `AUTOINCREMENT` table never hands out an id twice, because
+/// `sqlite_sequence` remembers the highest id it gave: the rebuilt table keeps
+/// the old table's counter where that is higher than what the rows copied left
+/// (rows were deleted), and the rename carries it over to the table's name.
+fn keep_autoincrement_counter(table: &str, scratch: &str) -> Out {
+    let (table, scratch) = (
+        SqliteSql.string_literal(table),
+        SqliteSql.string_literal(scratch),
+    );
+    let old = format!("(SELECT max(seq) FROM sqlite_sequence WHERE name = {table})");
+    vec![
+        RenderedStatement::new(format!(
+            "UPDATE sqlite_sequence SET seq = {old} WHERE name = {scratch} AND seq < {old}"
+        )),
+        RenderedStatement::new(format!(
+            "INSERT INTO sqlite_sequence (name, seq) SELECT {scratch}, seq FROM sqlite_sequence \
+             WHERE name = {table} AND NOT EXISTS \
+             (SELECT 1 FROM sqlite_sequence WHERE name = {scratch})"
+        )),
+    ]
+}
+
+/// Fails the migration when rows break a foreign key of a table in `tables`
+/// or a foreign key of another table that references one of them (a rebuild
+/// may have changed the key they reference: its type, its collation). Runs
+/// once after all the rebuilds of a migration, when every table has its new
+/// keys (checked between two rebuilds, a key could reference one that is not
+/// there yet). `pragma_foreign_key_check` only lists the rows, so their count
+/// goes through a CHECK constraint of a temporary table.
+pub fn foreign_key_check(tables: &[&str]) -> Out {
+    if tables.is_empty() {
+        return Vec::new();
+    }
     let check = ident("aludel_foreign_key_check");
+    let names = tables
+        .iter()
+        .map(|t| SqliteSql.string_literal(t))
+        .collect::<Vec<_>>()
+        .join(", ");
     vec![
         RenderedStatement::new(format!(
             "CREATE TEMP TABLE {check} (violations INTEGER CHECK (violations = 0))"
         )),
         RenderedStatement::new(format!(
-            "INSERT INTO {check} SELECT count(*) FROM pragma_foreign_key_check({})",
-            SqliteSql.string_literal(table)
+            "INSERT INTO {check} SELECT count(*) FROM sqlite_schema m, \
+             pragma_foreign_key_check(m.name) v WHERE m.type = 'table' \
+             AND (m.name IN ({names}) OR m.name IN (SELECT c.name FROM sqlite_schema c, \
+             pragma_foreign_key_list(c.name) k WHERE c.type = 'table' \
+             AND k.\"table\" COLLATE NOCASE IN ({names}))) \
+             AND (m.name IN ({names}) OR v.parent COLLATE NOCASE IN ({names}))"
         )),
         RenderedStatement::new(format!("DROP TABLE {check}")),
     ]
