@@ -293,7 +293,10 @@ fn a_charset_change_of_a_referenced_string_key() {
         "CREATE TABLE p (code VARCHAR(30) NOT NULL PRIMARY KEY);\n\
          CREATE TABLE c (id INT PRIMARY KEY, code VARCHAR(30), \
          CONSTRAINT c_code FOREIGN KEY (code) REFERENCES p (code));",
-        same!("SELECT code FROM p ORDER BY code", "SELECT id, code FROM c ORDER BY id"),
+        same!(
+            "SELECT code FROM p ORDER BY code",
+            "SELECT id, code FROM c ORDER BY id"
+        ),
     ));
 }
 
@@ -407,13 +410,10 @@ fn a_column_check_survives_a_type_change_and_json_keeps_json_valid() {
         "column check and json_valid survive a MODIFY",
         "CREATE TABLE t (id INT PRIMARY KEY, score SMALLINT NOT NULL CHECK (score BETWEEN 0 AND 100), \
          doc JSON, note VARCHAR(10));\n\
-         INSERT INTO t VALUES (1, 50, '{\"a\": 1}', 'x'), (2, 0, NULL, NULL);",
+         INSERT INTO t VALUES (1, 50, '{\"a\": 1}', 'x'), (2, 0, '[]', NULL);",
         "CREATE TABLE t (id INT PRIMARY KEY, score INT NOT NULL CHECK (score BETWEEN 0 AND 100), \
          doc JSON NOT NULL DEFAULT '{}', note VARCHAR(10) COMMENT 'note');",
-        &[(
-            "SELECT id, score, doc, note FROM t WHERE doc IS NOT NULL ORDER BY id",
-            "SELECT id, score, doc, note FROM t WHERE doc <> '{}' ORDER BY id",
-        )],
+        same!("SELECT id, score, doc, note FROM t ORDER BY id"),
     ));
 }
 
@@ -442,7 +442,10 @@ fn a_view_on_select_star_is_recreated_when_its_table_gains_a_column() {
          CREATE VIEW v AS SELECT * FROM t;\n\
          CREATE VIEW vv AS SELECT id FROM v WHERE a > 0;",
         &[
-            ("SELECT id, a FROM v ORDER BY id", "SELECT id, a FROM v ORDER BY id"),
+            (
+                "SELECT id, a FROM v ORDER BY id",
+                "SELECT id, a FROM v ORDER BY id",
+            ),
             ("SELECT id FROM vv", "SELECT id FROM vv"),
         ],
     ));
@@ -475,10 +478,7 @@ fn a_view_over_a_column_that_changes_type_or_is_renamed() {
         to: "CREATE TABLE t (id INT PRIMARY KEY, a BIGINT, title VARCHAR(10));\n\
              CREATE VIEW v AS SELECT id, a, title FROM t;",
         renames: &["t.name=t.title"],
-        rows: &[(
-            "SELECT id, a, name FROM t",
-            "SELECT id, a, title FROM t",
-        )],
+        rows: &[("SELECT id, a, name FROM t", "SELECT id, a, title FROM t")],
     });
 }
 
@@ -565,7 +565,10 @@ fn a_referenced_table_renamed_with_a_view_on_it() {
              CREATE VIEW names AS SELECT name FROM accounts;",
         renames: &["users=accounts"],
         rows: &[
-            ("SELECT id, name FROM users", "SELECT id, name FROM accounts"),
+            (
+                "SELECT id, name FROM users",
+                "SELECT id, name FROM accounts",
+            ),
             (
                 "SELECT id, author FROM posts ORDER BY id",
                 "SELECT id, author FROM posts ORDER BY id",
