@@ -702,3 +702,108 @@ fn expression_defaults_and_blob_columns() {
         same!("SELECT id, a, b FROM t ORDER BY id"),
     ));
 }
+
+#[test]
+fn a_column_with_its_foreign_key_and_index_dropped_and_a_new_key_with_its_index_added() {
+    on_mariadb(&case(
+        "foreign key columns dropped and added",
+        "CREATE TABLE p (id INT PRIMARY KEY);\n\
+         CREATE TABLE c (id INT PRIMARY KEY, old_p INT, KEY c_old (old_p), \
+         CONSTRAINT c_old_p FOREIGN KEY (old_p) REFERENCES p (id));\n\
+         INSERT INTO p VALUES (1), (2);\nINSERT INTO c VALUES (1, 1), (2, 2);",
+        "CREATE TABLE p (id INT PRIMARY KEY);\n\
+         CREATE TABLE c (id INT PRIMARY KEY, new_p INT NOT NULL DEFAULT 1, KEY c_new (new_p), \
+         CONSTRAINT c_new_p FOREIGN KEY (new_p) REFERENCES p (id) ON DELETE CASCADE);",
+        same!("SELECT id FROM c ORDER BY id"),
+    ));
+}
+
+#[test]
+fn a_primary_key_a_foreign_key_leans_on_reordered() {
+    on_mariadb(&case(
+        "primary key under a foreign key reordered",
+        "CREATE TABLE p (id INT PRIMARY KEY);\n\
+         CREATE TABLE link (p_id INT NOT NULL, n INT NOT NULL, PRIMARY KEY (p_id, n), \
+         CONSTRAINT link_p FOREIGN KEY (p_id) REFERENCES p (id));\n\
+         INSERT INTO p VALUES (1), (2);\nINSERT INTO link VALUES (1, 1), (1, 2), (2, 1);",
+        "CREATE TABLE p (id INT PRIMARY KEY);\n\
+         CREATE TABLE link (p_id INT NOT NULL, n INT NOT NULL, PRIMARY KEY (n, p_id), \
+         KEY link_p_idx (p_id), CONSTRAINT link_p FOREIGN KEY (p_id) REFERENCES p (id));",
+        same!("SELECT p_id, n FROM link ORDER BY p_id, n"),
+    ));
+}
+
+#[test]
+fn a_renamed_table_whose_ibfk_key_column_changes_type() {
+    on_mariadb(&Case {
+        name: "renamed table, retyped ibfk key",
+        from: "CREATE TABLE parent (id INT PRIMARY KEY);\n\
+               CREATE TABLE child (id INT PRIMARY KEY, p INT, FOREIGN KEY (p) REFERENCES parent (id));\n\
+               CREATE TRIGGER child_touch BEFORE INSERT ON child FOR EACH ROW SET NEW.p = COALESCE(NEW.p, 1);\n\
+               INSERT INTO parent VALUES (1), (2);\nINSERT INTO child VALUES (1, 2), (2, 1);",
+        to: "CREATE TABLE parent (id BIGINT PRIMARY KEY);\n\
+             CREATE TABLE kid (id INT PRIMARY KEY, p BIGINT, FOREIGN KEY (p) REFERENCES parent (id));\n\
+             CREATE TRIGGER child_touch BEFORE INSERT ON kid FOR EACH ROW SET NEW.p = COALESCE(NEW.p, 1);",
+        renames: &["child=kid"],
+        rows: &[
+            (
+                "SELECT id, p FROM child ORDER BY id",
+                "SELECT id, p FROM kid ORDER BY id",
+            ),
+            ("SELECT id FROM parent ORDER BY id", "SELECT id FROM parent ORDER BY id"),
+        ],
+    });
+}
+
+#[test]
+fn a_referenced_column_renamed() {
+    on_mariadb(&Case {
+        name: "referenced column renamed",
+        from: "CREATE TABLE p (id INT PRIMARY KEY, code CHAR(3) NOT NULL, UNIQUE KEY p_code (code));\n\
+               CREATE TABLE c (id INT PRIMARY KEY, code CHAR(3), \
+               CONSTRAINT c_code FOREIGN KEY (code) REFERENCES p (code) ON UPDATE CASCADE);\n\
+               INSERT INTO p VALUES (1, 'abc');\nINSERT INTO c VALUES (1, 'abc'), (2, NULL);",
+        to: "CREATE TABLE p (id INT PRIMARY KEY, iso CHAR(3) NOT NULL, UNIQUE KEY p_code (iso));\n\
+             CREATE TABLE c (id INT PRIMARY KEY, code CHAR(3), \
+             CONSTRAINT c_code FOREIGN KEY (code) REFERENCES p (iso) ON UPDATE CASCADE);",
+        renames: &["p.code=p.iso"],
+        rows: &[
+            ("SELECT id, code FROM p", "SELECT id, iso FROM p"),
+            (
+                "SELECT id, code FROM c ORDER BY id",
+                "SELECT id, code FROM c ORDER BY id",
+            ),
+        ],
+    });
+}
+
+#[test]
+fn enum_values_removed_and_reordered() {
+    on_mariadb(&case(
+        "enum values removed and reordered",
+        "CREATE TABLE t (id INT PRIMARY KEY, size ENUM('s','m','l','xl') DEFAULT 'm', \
+         flags SET('x','y','z'));\n\
+         INSERT INTO t VALUES (1, 's', 'x,z'), (2, 'l', NULL), (3, NULL, 'y');",
+        "CREATE TABLE t (id INT PRIMARY KEY, size ENUM('l','m','s') DEFAULT 'm', \
+         flags SET('z','y','x'));",
+        same!(
+            "SELECT id, size, FIND_IN_SET('x', flags) > 0, FIND_IN_SET('y', flags) > 0, \
+             FIND_IN_SET('z', flags) > 0 FROM t ORDER BY id"
+        ),
+    ));
+}
+
+#[test]
+fn a_view_blocks_nothing_but_follows_a_dropped_column() {
+    on_mariadb(&case(
+        "view over a dropped column",
+        "CREATE TABLE t (id INT PRIMARY KEY, a INT, gone INT);\n\
+         CREATE VIEW v AS SELECT id, a, gone FROM t;\n\
+         CREATE VIEW w AS SELECT id FROM v;\n\
+         INSERT INTO t VALUES (1, 2, 3);",
+        "CREATE TABLE t (id INT PRIMARY KEY, a INT);\n\
+         CREATE VIEW v AS SELECT id, a FROM t;\n\
+         CREATE VIEW w AS SELECT id FROM v;",
+        same!("SELECT id, a FROM t"),
+    ));
+}

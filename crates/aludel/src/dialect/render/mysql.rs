@@ -32,7 +32,9 @@
 //!   nothing. Every index is
 //!   written out, the one a key needs too; an index InnoDB made by itself for a key
 //!   (in a database loaded by hand) is replaced by MariaDB when a key on the same
-//!   columns is added, and named after that key.
+//!   columns is added, and named after that key: so a key is added together with
+//!   `RENAME INDEX i TO i` for each index it can use, which makes them ordinary
+//!   indexes that keep their names.
 //! - A change of the table's default character set or collation restates, in the
 //!   same statement, every text column that takes the table's (they would keep the
 //!   old one otherwise).
@@ -191,7 +193,9 @@ pub fn render(change: &Change, ctx: RenderContext<'_>) -> Result<Out, Unsupporte
             one(alter(table, &[format!("DROP INDEX {}", ident(index))]))
         }
         Change::AddForeignKey { table, key } => {
-            one(alter(table, &[format!("ADD {}", foreign_key_clause(key))]))
+            let mut clauses = keep_index_names(ctx.to.table(table), key);
+            clauses.push(format!("ADD {}", foreign_key_clause(key)));
+            one(alter(table, &clauses))
         }
         Change::DropForeignKey { table, key } => {
             let key = required_name(key.name.as_deref(), "foreign key", table)?;
@@ -233,6 +237,27 @@ pub fn render(change: &Change, ctx: RenderContext<'_>) -> Result<Out, Unsupporte
             name(&v.name)
         ))),
     }
+}
+
+/// `RENAME INDEX i TO i` for each index of `table` that leads with `key`'s
+/// columns: an index InnoDB made for a key is replaced (and renamed after the
+/// key) when a key is added on its columns; renamed to itself, it is an
+/// ordinary index and stays as it is.
+fn keep_index_names(table: Option<&Table>, key: &ForeignKey) -> Vec<String> {
+    let leads = |index: &Index| {
+        index.parts.len() >= key.columns.len()
+            && index
+                .parts
+                .iter()
+                .zip(&key.columns)
+                .all(|(p, c)| p.key == IndexKey::Column(c.clone()))
+    };
+    table
+        .map(|t| t.indexes.iter().filter(|i| leads(i)).collect::<Vec<_>>())
+        .unwrap_or_default()
+        .into_iter()
+        .map(|i| format!("RENAME INDEX {} TO {}", ident(&i.name), ident(&i.name)))
+        .collect()
 }
 
 fn required_name<'a>(
