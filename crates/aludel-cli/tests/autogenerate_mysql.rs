@@ -294,7 +294,7 @@ fn a_charset_change_of_a_referenced_string_key() {
          CREATE TABLE c (id INT PRIMARY KEY, code VARCHAR(30), \
          CONSTRAINT c_code FOREIGN KEY (code) REFERENCES p (code));",
         same!(
-            "SELECT code FROM p ORDER BY code",
+            "SELECT code FROM p ORDER BY id",
             "SELECT id, code FROM c ORDER BY id"
         ),
     ));
@@ -805,5 +805,41 @@ fn a_view_blocks_nothing_but_follows_a_dropped_column() {
          CREATE VIEW v AS SELECT id, a FROM t;\n\
          CREATE VIEW w AS SELECT id FROM v;",
         same!("SELECT id, a FROM t"),
+    ));
+}
+
+#[test]
+fn a_table_character_set_change_under_a_string_foreign_key() {
+    on_mariadb(&case(
+        "table charset change under a string foreign key",
+        "CREATE TABLE p (code VARCHAR(10) NOT NULL PRIMARY KEY, name VARCHAR(20)) DEFAULT CHARSET=latin1;\n\
+         CREATE TABLE c (id INT PRIMARY KEY, code VARCHAR(10), \
+         CONSTRAINT c_code FOREIGN KEY (code) REFERENCES p (code)) DEFAULT CHARSET=latin1;\n\
+         INSERT INTO p VALUES ('a', 'x'), ('b', NULL);\nINSERT INTO c VALUES (1, 'a'), (2, 'b');",
+        "CREATE TABLE p (code VARCHAR(10) NOT NULL PRIMARY KEY, name VARCHAR(20)) DEFAULT CHARSET=utf8mb4;\n\
+         CREATE TABLE c (id INT PRIMARY KEY, code VARCHAR(10), \
+         CONSTRAINT c_code FOREIGN KEY (code) REFERENCES p (code)) DEFAULT CHARSET=utf8mb4;",
+        same!(
+            "SELECT code, name FROM p ORDER BY code",
+            "SELECT id, code FROM c ORDER BY id"
+        ),
+    ));
+}
+
+#[test]
+fn a_column_collation_change_under_a_string_foreign_key() {
+    on_mariadb(&case(
+        "column collation change under a string foreign key",
+        "CREATE TABLE p (code VARCHAR(10) NOT NULL PRIMARY KEY, id INT);\n\
+         CREATE TABLE c (id INT PRIMARY KEY, code VARCHAR(10), \
+         CONSTRAINT c_code FOREIGN KEY (code) REFERENCES p (code));\n\
+         INSERT INTO p VALUES ('a', 1), ('B', 2);\nINSERT INTO c VALUES (1, 'a'), (2, 'B');",
+        "CREATE TABLE p (code VARCHAR(10) COLLATE utf8mb4_bin NOT NULL PRIMARY KEY, id INT);\n\
+         CREATE TABLE c (id INT PRIMARY KEY, code VARCHAR(10) COLLATE utf8mb4_bin, \
+         CONSTRAINT c_code FOREIGN KEY (code) REFERENCES p (code));",
+        same!(
+            "SELECT code FROM p ORDER BY id",
+            "SELECT id, code FROM c ORDER BY id"
+        ),
     ));
 }

@@ -675,3 +675,37 @@ fn where_a_table_rename_renames_its_ibfk_keys_those_renames_follow_it() {
     );
     assert!(drop.is_some() && drop < alter && alter < add, "{plan:?}");
 }
+
+#[test]
+fn a_foreign_key_on_columns_that_take_a_changed_table_character_set_is_dropped_and_added_back() {
+    let with_charset = |charset: &str| {
+        let mysql_table = |name: &str| {
+            let mut t = table(name, &[("id", "int(11)"), ("code", "varchar(10)")]);
+            t.primary_key = pk("PRIMARY", &["code"]);
+            t.options = vec![("charset".into(), charset.into())];
+            t
+        };
+        let parent = mysql_table("parent");
+        let mut child = mysql_table("child");
+        child.foreign_keys = vec![fk("child_code", &["code"], "parent", &["code"])];
+        let mut other = mysql_table("other");
+        other.columns[1].charset = Some("latin1".into());
+        other.foreign_keys = vec![fk("other_code", &["code"], "child", &["code"])];
+        schema(vec![parent, child, other])
+    };
+    let (latin1, utf8mb4) = (with_charset("latin1"), with_charset("utf8mb4"));
+    // other's column has a character set of its own, child's takes its table's:
+    // both keys read a column that changes.
+    assert_eq!(
+        steps(&latin1, &utf8mb4, &Renames::default(), &MYSQL),
+        [
+            "drop foreign key child.child_code",
+            "drop foreign key other.other_code",
+            "alter table child",
+            "alter table other",
+            "alter table parent",
+            "add foreign key child.child_code",
+            "add foreign key other.other_code",
+        ]
+    );
+}
