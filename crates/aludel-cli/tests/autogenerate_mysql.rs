@@ -843,3 +843,84 @@ fn a_column_collation_change_under_a_string_foreign_key() {
         ),
     ));
 }
+
+#[test]
+fn an_auto_increment_key_widened_under_its_references() {
+    on_mariadb(&case(
+        "auto_increment key widened",
+        "CREATE TABLE p (id INT NOT NULL AUTO_INCREMENT PRIMARY KEY, n VARCHAR(5));\n\
+         CREATE TABLE c (id INT NOT NULL AUTO_INCREMENT PRIMARY KEY, p_id INT NOT NULL, \
+         KEY c_p (p_id), CONSTRAINT c_p FOREIGN KEY (p_id) REFERENCES p (id) ON DELETE CASCADE) \
+         AUTO_INCREMENT=100;\n\
+         INSERT INTO p (n) VALUES ('a'), ('b');\nINSERT INTO c (p_id) VALUES (1), (2), (2);",
+        "CREATE TABLE p (id BIGINT UNSIGNED NOT NULL AUTO_INCREMENT PRIMARY KEY, n VARCHAR(5));\n\
+         CREATE TABLE c (id BIGINT NOT NULL AUTO_INCREMENT PRIMARY KEY, p_id BIGINT UNSIGNED NOT NULL, \
+         KEY c_p (p_id), CONSTRAINT c_p FOREIGN KEY (p_id) REFERENCES p (id) ON DELETE CASCADE);",
+        same!(
+            "SELECT id, n FROM p ORDER BY id",
+            "SELECT id, p_id FROM c ORDER BY id"
+        ),
+    ));
+}
+
+#[test]
+fn checks_and_generated_columns_over_a_renamed_column() {
+    on_mariadb(&Case {
+        name: "checks and generated columns over a renamed column",
+        from: "CREATE TABLE t (id INT PRIMARY KEY, lo INT, hi INT, \
+               CONSTRAINT t_order CHECK (lo <= hi), width INT AS (hi - lo) VIRTUAL);\n\
+               CREATE TRIGGER t_fix BEFORE INSERT ON t FOR EACH ROW SET NEW.hi = GREATEST(NEW.hi, NEW.lo);\n\
+               INSERT INTO t (id, lo, hi) VALUES (1, 1, 5), (2, 3, 3);",
+        to: "CREATE TABLE t (id INT PRIMARY KEY, low INT, hi INT, \
+             CONSTRAINT t_order CHECK (low <= hi), width INT AS (hi - low) VIRTUAL);\n\
+             CREATE TRIGGER t_fix BEFORE INSERT ON t FOR EACH ROW SET NEW.hi = GREATEST(NEW.hi, NEW.low);",
+        renames: &["t.lo=t.low"],
+        rows: &[(
+            "SELECT id, lo, hi, width FROM t ORDER BY id",
+            "SELECT id, low, hi, width FROM t ORDER BY id",
+        )],
+    });
+}
+
+#[test]
+fn a_column_dropped_under_a_table_check() {
+    on_mariadb(&case(
+        "column dropped under a table check",
+        "CREATE TABLE t (id INT PRIMARY KEY, a INT, b INT, CONSTRAINT t_ab CHECK (a < b), \
+         CONSTRAINT t_a CHECK (a > 0));\n\
+         INSERT INTO t VALUES (1, 1, 2), (2, 3, 9);",
+        "CREATE TABLE t (id INT PRIMARY KEY, a INT, CONSTRAINT t_a CHECK (a > 0));",
+        same!("SELECT id, a FROM t ORDER BY id"),
+    ));
+}
+
+#[test]
+fn spatial_and_descending_unique_indexes() {
+    on_mariadb(&case(
+        "spatial and descending unique indexes",
+        "CREATE TABLE place (id INT PRIMARY KEY, at POINT NOT NULL, name VARCHAR(30));\n\
+         INSERT INTO place VALUES (1, POINT(1, 2), 'a'), (2, POINT(3, 4), 'b');",
+        "CREATE TABLE place (id INT PRIMARY KEY, at POINT NOT NULL, name VARCHAR(30), \
+         SPATIAL KEY place_at (at), UNIQUE KEY place_name (name DESC));",
+        same!("SELECT id, ST_AsText(at), name FROM place ORDER BY id"),
+    ));
+}
+
+#[test]
+fn a_reserved_word_table_renamed_with_its_ibfk_keys() {
+    on_mariadb(&Case {
+        name: "reserved-word table renamed with ibfk keys",
+        from: "CREATE TABLE `user` (`id` INT PRIMARY KEY);\n\
+               CREATE TABLE `order` (`id` INT PRIMARY KEY, `user` INT, `by` INT, \
+               FOREIGN KEY (`user`) REFERENCES `user` (`id`), FOREIGN KEY (`by`) REFERENCES `user` (`id`));\n\
+               INSERT INTO `user` VALUES (1), (2);\nINSERT INTO `order` VALUES (1, 1, 2);",
+        to: "CREATE TABLE `user` (`id` INT PRIMARY KEY);\n\
+             CREATE TABLE `Select Me` (`id` INT PRIMARY KEY, `user` INT, `by` INT, \
+             FOREIGN KEY (`user`) REFERENCES `user` (`id`), FOREIGN KEY (`by`) REFERENCES `user` (`id`));",
+        renames: &["order=Select Me"],
+        rows: &[(
+            "SELECT `id`, `user`, `by` FROM `order`",
+            "SELECT `id`, `user`, `by` FROM `Select Me`",
+        )],
+    });
+}
