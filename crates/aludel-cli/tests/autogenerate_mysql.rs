@@ -10,8 +10,8 @@
 mod support;
 
 use aludel_testdb::Server;
-use support::roundtrip::{round_trip, Case};
-use support::Db;
+use support::roundtrip::{load, round_trip, schema_of, Case};
+use support::{Db, Project};
 
 /// Runs `case` on MariaDB.
 fn on_mariadb(case: &Case) {
@@ -923,4 +923,48 @@ fn a_reserved_word_table_renamed_with_its_ibfk_keys() {
             "SELECT `id`, `user`, `by` FROM `Select Me`",
         )],
     });
+}
+
+/// DDL commits by itself on MariaDB: a generated upgrade that fails part-way
+/// (on rows the shadow copy has not) leaves what ran, and once the rows are
+/// fixed the same command goes on after the last statement that succeeded.
+#[test]
+fn a_generated_upgrade_that_fails_part_way_resumes_after_its_last_good_statement() {
+    let (Some(db), Some(fresh)) = (Db::server(Server::MySql), Db::server(Server::MySql)) else {
+        return;
+    };
+    let from = "CREATE TABLE t (id INT PRIMARY KEY, email VARCHAR(20));\n\
+                INSERT INTO t VALUES (1, 'a'), (2, 'a');";
+    let to = "CREATE TABLE t (id INT PRIMARY KEY, email VARCHAR(20), \
+              name VARCHAR(10) NOT NULL DEFAULT '', UNIQUE KEY t_email (email));\n\
+              CREATE TABLE log (id INT PRIMARY KEY);";
+    let p = Project::new("\n[autogenerate]\nschema = \"schema.sql\"");
+    p.rev(1, "base0001", &[], from, "");
+    p.ok(&db, &["upgrade", "head"]);
+    let from_schema = schema_of(&db);
+    std::fs::write(p.path().join("schema.sql"), to).unwrap();
+    p.ok(&db, &["revision", "--autogenerate", "-m", "change"]);
+
+    let err = p.fails(&db, &["upgrade", "head"]);
+    assert!(err.contains("Duplicate entry"), "{err}");
+    assert!(err.contains("ADD UNIQUE KEY t_email"), "{err}");
+    // The column was added and stays; the table after the failure was not made.
+    assert!(db.has_column("t", "name"));
+    assert!(!db.has_table("log"));
+
+    db.execute("UPDATE t SET email = 'b' WHERE id = 2");
+    p.ok(&db, &["upgrade", "head"]);
+    let out = p.ok(&db, &["check"]);
+    assert!(out.contains("No new upgrade operations detected."), "{out}");
+    load(&fresh, to);
+    assert_eq!(schema_of(&db), schema_of(&fresh));
+    assert_eq!(
+        db.query("SELECT id, email, name FROM t ORDER BY id"),
+        [
+            [Some("1".into()), Some("a".into()), Some(String::new())],
+            [Some("2".into()), Some("b".into()), Some(String::new())],
+        ]
+    );
+    p.ok(&db, &["downgrade", "-1"]);
+    assert_eq!(schema_of(&db), from_schema);
 }
