@@ -294,7 +294,7 @@ fn a_charset_change_of_a_referenced_string_key() {
          CREATE TABLE c (id INT PRIMARY KEY, code VARCHAR(30), \
          CONSTRAINT c_code FOREIGN KEY (code) REFERENCES p (code));",
         same!(
-            "SELECT code FROM p ORDER BY id",
+            "SELECT code FROM p ORDER BY code",
             "SELECT id, code FROM c ORDER BY id"
         ),
     ));
