@@ -332,6 +332,7 @@ pub fn schema_pair(numbers: &[u32]) -> (Schema, Schema) {
 pub const MYSQL: Capabilities = Capabilities {
     rename_constraint: false,
     foreign_keys_need_an_index: true,
+    table_rename_renames_ibfk_keys: true,
     ..Capabilities::FULL
 };
 
@@ -352,6 +353,7 @@ pub const SQLITE: Capabilities = Capabilities {
     alter_table_options: false,
     foreign_keys_need_an_index: false,
     renames_keep_index_text: false,
+    table_rename_renames_ibfk_keys: false,
 };
 
 /// Diffs, plans and runs the plan on a simulated database that refuses what a

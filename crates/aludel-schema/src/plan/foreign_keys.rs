@@ -1,6 +1,8 @@
 //! Foreign keys that stand in the way of a change although they do not change
 //! themselves: a key whose own or referenced column changes type (MySQL refuses
-//! the change, PostgreSQL may find the two sides incompatible halfway), a key
+//! the change, PostgreSQL may find the two sides incompatible halfway), or takes
+//! its table's default character set or collation (MySQL's `charset` and
+//! `collation` table options) when that changes, a key
 //! whose referenced primary key, unique constraint or unique index is dropped,
 //! and, where the database needs an index for each foreign key (MySQL), a key
 //! whose index is dropped. Each is dropped before and added back after, under
@@ -116,6 +118,14 @@ fn blocked(
             (t == table && key.columns.contains(&from.name))
                 || (t == referenced && key.referenced_columns.contains(&from.name))
         }
+        Change::AlterTable { from, to } if text_defaults_change(from, to) => {
+            let takes_default = |column: &String| {
+                to.column(column)
+                    .is_some_and(|c| c.charset.is_none() && c.collation.is_none())
+            };
+            (&to.name == table && key.columns.iter().any(takes_default))
+                || (&to.name == referenced && key.referenced_columns.iter().any(takes_default))
+        }
         Change::DropPrimaryKey { table: t, key: k } => {
             (t == referenced && same_set(&k.columns))
                 || (caps.foreign_keys_need_an_index && t == table && leads_with_key(&k.columns))
@@ -138,6 +148,14 @@ fn blocked(
         }
         _ => false,
     })
+}
+
+/// Whether a table's default character set or collation (the MySQL table
+/// options), which its text columns without their own take, changes.
+fn text_defaults_change(from: &Table, to: &Table) -> bool {
+    ["charset", "collation"]
+        .iter()
+        .any(|option| from.option(option) != to.option(option))
 }
 
 /// The leading plain columns of an index (up to its first expression).

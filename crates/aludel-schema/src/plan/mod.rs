@@ -14,7 +14,8 @@
 //!    renamed, dropped or change type; reading a table using an enum type whose
 //!    values are removed or reordered; reading a view dropped here). Views that
 //!    read others are dropped first.
-//! 3. Tables renamed, then columns renamed.
+//! 3. Tables renamed (with the keys the database renames with them, see
+//!    [`Capabilities::table_rename_renames_ibfk_keys`]), then columns renamed.
 //! 4. Enum types created or altered (new values exist before any use);
 //!    sequences created or altered (a sequence owned by a column created below
 //!    is created without its owner; one whose owner is dropped below loses it).
@@ -60,7 +61,7 @@ mod views;
 
 use crate::apply::{apply, ApplyError};
 use crate::change::Change;
-use crate::model::{Column, Schema, Table};
+use crate::model::{Column, QualifiedName, Schema, Table};
 
 /// What a database can change in place with `ALTER TABLE` (`true`), and what
 /// needs the table rebuilt (`false`). The dialect builds it. SQLite's:
@@ -83,6 +84,7 @@ use crate::model::{Column, Schema, Table};
 ///     alter_table_options: false,
 ///     foreign_keys_need_an_index: false,
 ///     renames_keep_index_text: false,
+///     table_rename_renames_ibfk_keys: false,
 /// };
 /// assert_ne!(sqlite, Capabilities::FULL);
 /// ```
@@ -130,6 +132,11 @@ pub struct Capabilities {
     /// its own way: `ON "accounts"`), the indexes of a table renamed, or whose
     /// columns are renamed, are created again from the desired text.
     pub renames_keep_index_text: bool,
+    /// Renaming a table renames its foreign keys called `<old>_ibfk_<n>` to
+    /// `<new>_ibfk_<n>` (MySQL/InnoDB): such a rename is part of the table's,
+    /// a [`Change::RenameConstraint`] right after it that the database has
+    /// already made.
+    pub table_rename_renames_ibfk_keys: bool,
 }
 
 impl Capabilities {
@@ -150,6 +157,7 @@ impl Capabilities {
         alter_table_options: true,
         foreign_keys_need_an_index: false,
         renames_keep_index_text: true,
+        table_rename_renames_ibfk_keys: false,
     };
 }
 
@@ -197,16 +205,22 @@ pub fn plan(
 ) -> Vec<Step> {
     let current = current.clone().canonical();
     let desired = desired.clone().canonical();
-    // The other changes name tables and columns as the renames leave them.
+    let mut changes = changes;
+    let keys_renamed_with_tables = if caps.table_rename_renames_ibfk_keys {
+        keys_renamed_with_tables(&mut changes)
+    } else {
+        Vec::new()
+    };
+    // The other changes name tables, columns and those keys as the renames
+    // leave them.
     let mut renamed = current.clone();
-    for change in &changes {
-        if matches!(
-            change,
-            Change::RenameTable { .. } | Change::RenameColumn { .. }
-        ) {
-            // The diff's renames apply to the schema it compared.
-            let _ = apply(&mut renamed, change);
-        }
+    let renames = changes
+        .iter()
+        .filter(|c| matches!(c, Change::RenameTable { .. } | Change::RenameColumn { .. }))
+        .chain(&keys_renamed_with_tables);
+    for change in renames {
+        // The diff's renames apply to the schema it compared.
+        let _ = apply(&mut renamed, change);
     }
 
     let mut changes = without_unsupported_renames(changes, &renamed, &desired, caps);
@@ -232,6 +246,7 @@ pub fn plan(
         steps.extend(changes.into_iter().map(|c| (phase, Step::Change(c))));
     };
     push(Phase::ViewDrops, view_drops);
+    push(Phase::Renames, keys_renamed_with_tables);
     push(Phase::Types, sequences_before);
     push(Phase::EnumRebuilds, enum_rebuilds);
     push(Phase::ForeignKeyDrops, tables.drop_keys);
@@ -317,6 +332,32 @@ fn reshapes(from: &Column, to: &Column) -> bool {
         || from.collation != to.collation
         || from.charset != to.charset
         || from.generated != to.generated
+}
+
+/// Takes out of `changes` the renames of foreign keys `<old>_ibfk_<n>` to
+/// `<new>_ibfk_<n>` of a table renamed from `<old>` to `<new>`, which the
+/// table's rename makes (see [`Capabilities::table_rename_renames_ibfk_keys`]).
+fn keys_renamed_with_tables(changes: &mut Vec<Change>) -> Vec<Change> {
+    let tables: Vec<(QualifiedName, QualifiedName)> = changes
+        .iter()
+        .filter_map(|c| match c {
+            Change::RenameTable { from, to } => Some((from.clone(), to.clone())),
+            _ => None,
+        })
+        .collect();
+    let follows = |change: &Change| match change {
+        Change::RenameConstraint { table, from, to } => tables.iter().any(|(old, new)| {
+            new == table
+                && from
+                    .strip_prefix(&format!("{}_ibfk_", old.name))
+                    .zip(to.strip_prefix(&format!("{}_ibfk_", new.name)))
+                    .is_some_and(|(a, b)| a == b && a.parse::<u32>().is_ok())
+        }),
+        _ => false,
+    };
+    let (follow, rest): (Vec<Change>, Vec<Change>) = changes.drain(..).partition(follows);
+    *changes = rest;
+    follow
 }
 
 /// Renames of constraints and indexes the database cannot make, as a drop of

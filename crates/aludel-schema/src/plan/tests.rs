@@ -699,3 +699,106 @@ fn sqlite_restates_the_indexes_whose_text_a_rename_rewrites() {
         .collect();
     assert!(!full.iter().any(|s| s.contains("users_nm")), "{full:?}");
 }
+
+#[test]
+fn where_a_table_rename_renames_its_ibfk_keys_those_renames_follow_it() {
+    let mysql_table = |name: &str, parent_type: &str| {
+        let mut t = table(name, &[("id", "int(11)"), ("p", parent_type)]);
+        t.primary_key = pk("PRIMARY", &["id"]);
+        t
+    };
+    let mut child = mysql_table("child", "int(11)");
+    child.foreign_keys = vec![
+        fk("child_ibfk_1", &["p"], "parent", &["id"]),
+        fk("child_named", &["id"], "parent", &["id"]),
+    ];
+    let mut kid = mysql_table("kid", "int(11)");
+    kid.foreign_keys = vec![
+        fk("kid_ibfk_1", &["p"], "parent", &["id"]),
+        fk("kid_named", &["id"], "parent", &["id"]),
+    ];
+    let parent = mysql_table("parent", "int(11)");
+    let current = schema(vec![parent.clone(), child]);
+    let desired = schema(vec![parent.clone(), kid.clone()]);
+    let mut hints = Renames::default();
+    hints.table(name("child"), name("kid"));
+    assert_eq!(
+        steps(&current, &desired, &hints, &MYSQL),
+        [
+            "rename table child to kid",
+            "rename constraint kid.child_ibfk_1 to kid_ibfk_1",
+            "drop foreign key kid.child_named",
+            "add foreign key kid.kid_named",
+        ]
+    );
+    let elsewhere = Capabilities {
+        table_rename_renames_ibfk_keys: false,
+        ..MYSQL
+    };
+    assert_eq!(
+        steps(&current, &desired, &hints, &elsewhere),
+        [
+            "rename table child to kid",
+            "drop foreign key kid.child_ibfk_1",
+            "drop foreign key kid.child_named",
+            "add foreign key kid.kid_ibfk_1",
+            "add foreign key kid.kid_named",
+        ]
+    );
+    // A key in the way of a type change is dropped under the name the table's
+    // rename gave it.
+    let mut retyped = kid;
+    retyped.columns[1].data_type = "bigint(20)".into();
+    let mut parent = parent;
+    parent.columns[0].data_type = "bigint(20)".into();
+    let desired = schema(vec![parent, retyped]);
+    let plan = steps(&current, &desired, &hints, &MYSQL);
+    assert_eq!(
+        plan[..2],
+        [
+            "rename table child to kid",
+            "rename constraint kid.child_ibfk_1 to kid_ibfk_1",
+        ]
+    );
+    let at = |step: &str| plan.iter().position(|s| s == step);
+    let (drop, alter, add) = (
+        at("drop foreign key kid.kid_ibfk_1"),
+        at("alter column kid.p"),
+        at("add foreign key kid.kid_ibfk_1"),
+    );
+    assert!(drop.is_some() && drop < alter && alter < add, "{plan:?}");
+}
+
+#[test]
+fn a_foreign_key_on_columns_that_take_a_changed_table_character_set_is_dropped_and_added_back() {
+    let with_charset = |charset: &str| {
+        let mysql_table = |name: &str| {
+            let mut t = table(name, &[("id", "int(11)"), ("code", "varchar(10)")]);
+            t.primary_key = pk("PRIMARY", &["code"]);
+            t.options = vec![("charset".into(), charset.into())];
+            t
+        };
+        let parent = mysql_table("parent");
+        let mut child = mysql_table("child");
+        child.foreign_keys = vec![fk("child_code", &["code"], "parent", &["code"])];
+        let mut other = mysql_table("other");
+        other.columns[1].charset = Some("latin1".into());
+        other.foreign_keys = vec![fk("other_code", &["code"], "child", &["code"])];
+        schema(vec![parent, child, other])
+    };
+    let (latin1, utf8mb4) = (with_charset("latin1"), with_charset("utf8mb4"));
+    // other's column has a character set of its own, child's takes its table's:
+    // both keys read a column that changes.
+    assert_eq!(
+        steps(&latin1, &utf8mb4, &Renames::default(), &MYSQL),
+        [
+            "drop foreign key child.child_code",
+            "drop foreign key other.other_code",
+            "alter table child",
+            "alter table other",
+            "alter table parent",
+            "add foreign key child.child_code",
+            "add foreign key other.other_code",
+        ]
+    );
+}

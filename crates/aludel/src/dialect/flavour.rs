@@ -55,11 +55,13 @@ impl SchemaFlavour for Postgres {
 
 impl SchemaFlavour for MySql {
     /// Everything in place but constraint renames (MariaDB has no `RENAME
-    /// CONSTRAINT`: a drop and an add); every foreign key needs an index.
+    /// CONSTRAINT`: a drop and an add); every foreign key needs an index;
+    /// `RENAME TABLE` renames the `<table>_ibfk_<n>` keys.
     fn capabilities(&self) -> Capabilities {
         Capabilities {
             rename_constraint: false,
             foreign_keys_need_an_index: true,
+            table_rename_renames_ibfk_keys: true,
             ..Capabilities::FULL
         }
     }
@@ -99,6 +101,7 @@ impl SchemaFlavour for Sqlite {
             alter_table_options: false,
             foreign_keys_need_an_index: false,
             renames_keep_index_text: false,
+            table_rename_renames_ibfk_keys: false,
         }
     }
 

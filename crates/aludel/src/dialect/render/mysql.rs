@@ -26,10 +26,15 @@
 //!   key needs is created before the key and dropped after it. A renamed foreign
 //!   key (MariaDB has no `RENAME CONSTRAINT`) is dropped and added again in one
 //!   statement, from its definition in the schemas of the [`RenderContext`].
-//!   `RENAME TABLE` renames the `<table>_ibfk_<n>` keys by itself. Every index is
+//!   `RENAME TABLE` renames the `<table>_ibfk_<n>` keys by itself: the plan gives
+//!   those renames as [`Change::RenameConstraint`]s right after the table's
+//!   (the only constraint renames it leaves to this database), which write
+//!   nothing. Every index is
 //!   written out, the one a key needs too; an index InnoDB made by itself for a key
 //!   (in a database loaded by hand) is replaced by MariaDB when a key on the same
-//!   columns is added, and named after that key.
+//!   columns is added, and named after that key: so a key is added together with
+//!   `RENAME INDEX i TO i` for each index it can use, which makes them ordinary
+//!   indexes that keep their names.
 //! - A change of the table's default character set or collation restates, in the
 //!   same statement, every text column that takes the table's (they would keep the
 //!   old one otherwise).
@@ -188,7 +193,9 @@ pub fn render(change: &Change, ctx: RenderContext<'_>) -> Result<Out, Unsupporte
             one(alter(table, &[format!("DROP INDEX {}", ident(index))]))
         }
         Change::AddForeignKey { table, key } => {
-            one(alter(table, &[format!("ADD {}", foreign_key_clause(key))]))
+            let mut clauses = keep_index_names(ctx.to.table(table), key);
+            clauses.push(format!("ADD {}", foreign_key_clause(key)));
+            one(alter(table, &clauses))
         }
         Change::DropForeignKey { table, key } => {
             let key = required_name(key.name.as_deref(), "foreign key", table)?;
@@ -230,6 +237,27 @@ pub fn render(change: &Change, ctx: RenderContext<'_>) -> Result<Out, Unsupporte
             name(&v.name)
         ))),
     }
+}
+
+/// `RENAME INDEX i TO i` for each index of `table` that leads with `key`'s
+/// columns: an index InnoDB made for a key is replaced (and renamed after the
+/// key) when a key is added on its columns; renamed to itself, it is an
+/// ordinary index and stays as it is.
+fn keep_index_names(table: Option<&Table>, key: &ForeignKey) -> Vec<String> {
+    let leads = |index: &Index| {
+        index.parts.len() >= key.columns.len()
+            && index
+                .parts
+                .iter()
+                .zip(&key.columns)
+                .all(|(p, c)| p.key == IndexKey::Column(c.clone()))
+    };
+    table
+        .map(|t| t.indexes.iter().filter(|i| leads(i)).collect::<Vec<_>>())
+        .unwrap_or_default()
+        .into_iter()
+        .map(|i| format!("RENAME INDEX {} TO {}", ident(&i.name), ident(&i.name)))
+        .collect()
 }
 
 fn required_name<'a>(
@@ -636,6 +664,20 @@ fn drop_check(table: &QualifiedName, name: &str, ctx: RenderContext<'_>) -> Opti
     if source.is_some_and(|t| t.column(name).is_some()) {
         return restate(table, name, ctx);
     }
+    // The own check of a column renamed since (named after the column it
+    // reads, which is gone) went with the `CHANGE` that renamed it, which
+    // restates the column with the target's check. The server prints every
+    // column of an expression in backquotes.
+    let column = format!("`{}`", name.replace('`', "``"));
+    let own_of_renamed = |t: &Table| {
+        t.column(name).is_none()
+            && t.checks
+                .iter()
+                .any(|c| c.name.as_deref() == Some(name) && c.expression.contains(&column))
+    };
+    if ctx.from.table(table).is_some_and(own_of_renamed) {
+        return None;
+    }
     Some(format!("DROP CONSTRAINT {}", ident(name)))
 }
 
@@ -679,6 +721,9 @@ fn rename_constraint(
     to: &str,
     ctx: RenderContext<'_>,
 ) -> Result<Out, Unsupported> {
+    if renamed_with_its_table(table, from, to) {
+        return Ok(Vec::new());
+    }
     let found = renamed(ctx.to, table, to, to).or_else(|| renamed(ctx.from, table, from, to));
     let clauses = match found {
         Some(Renamed::Index) => vec![format!("RENAME INDEX {} TO {}", ident(from), ident(to))],
@@ -698,6 +743,20 @@ fn rename_constraint(
         }
     };
     Ok(vec![alter(table, &clauses)])
+}
+
+/// Whether renaming `from` to `to` in `table` is what `RENAME TABLE` did to an
+/// InnoDB key named after the table: `<old>_ibfk_<n>` to `<table>_ibfk_<n>`.
+fn renamed_with_its_table(table: &QualifiedName, from: &str, to: &str) -> bool {
+    let number = |name: &str| {
+        let (_, n) = name.rsplit_once("_ibfk_")?;
+        n.parse::<u32>().ok().map(|_| n.to_string())
+    };
+    let generated = format!("{}_ibfk_", table.name);
+    to.starts_with(&generated)
+        && !from.starts_with(&generated)
+        && number(to).is_some()
+        && number(from) == number(to)
 }
 
 /// `CREATE [ALGORITHM=…] [SQL SECURITY …] VIEW name AS … [WITH … CHECK OPTION]`.
@@ -754,6 +813,52 @@ mod tests {
         ] {
             assert!(loses_values(from, to), "{from} -> {to}");
         }
+    }
+
+    #[test]
+    fn only_the_keys_a_table_rename_renamed_are_left_alone() {
+        let kid = QualifiedName::local("kid");
+        assert!(renamed_with_its_table(&kid, "child_ibfk_1", "kid_ibfk_1"));
+        assert!(!renamed_with_its_table(&kid, "child_ibfk_1", "kid_ibfk_2"));
+        assert!(!renamed_with_its_table(&kid, "kid_ibfk_1", "kid_ibfk_2"));
+        assert!(!renamed_with_its_table(&kid, "child_fk", "kid_ibfk_1"));
+        assert!(!renamed_with_its_table(&kid, "child_ibfk_x", "kid_ibfk_x"));
+    }
+
+    #[test]
+    fn the_own_check_of_a_renamed_column_went_with_its_change() {
+        let table = QualifiedName::local("t");
+        let with = |column: &str, checks: Vec<Check>| {
+            let mut t = Table::new(table.clone());
+            t.columns = vec![Column::new(column, "int(11)")];
+            t.checks = checks;
+            Schema {
+                tables: vec![t],
+                ..Schema::default()
+            }
+        };
+        let check = |name: &str, expression: &str| Check {
+            name: Some(name.into()),
+            expression: expression.into(),
+        };
+        // The current schema with the rename done, its check still under the old name.
+        let renamed = with("amount", vec![check("qty", "`qty` > 0")]);
+        let desired = with("amount", vec![check("amount", "`amount` > 0")]);
+        let ctx = RenderContext {
+            from: &renamed,
+            to: &desired,
+        };
+        assert_eq!(drop_check(&table, "qty", ctx), None);
+        // A table-level check is dropped by name.
+        let renamed = with("amount", vec![check("t_positive", "`amount` > 0")]);
+        let ctx = RenderContext {
+            from: &renamed,
+            to: &desired,
+        };
+        assert_eq!(
+            drop_check(&table, "t_positive", ctx).as_deref(),
+            Some("DROP CONSTRAINT t_positive")
+        );
     }
 
     #[test]
