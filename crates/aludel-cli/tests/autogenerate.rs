@@ -74,7 +74,7 @@ fn an_interrupted_check_drops_its_shadow_database() {
     )
     .unwrap();
     let url = format!("{}?application_name={tag}", db.url());
-    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_aludel"))
+    let child = std::process::Command::new(env!("CARGO_BIN_EXE_aludel"))
         .current_dir(p.path())
         .env_remove("DATABASE_URL")
         .args(["--url", &url, "check"])
