@@ -132,7 +132,6 @@ fn serial_becomes_identity() {
 }
 
 #[test]
-#[ignore = "the serial's sequence is created before the identity (and its sequence of the same name) is dropped: the plan needs identity drops before sequence creates"]
 fn identity_becomes_serial() {
     plain(
         "identity to bigserial",

@@ -10,7 +10,7 @@
 //! and the part after.
 
 use crate::change::Change;
-use crate::model::{QualifiedName, Sequence};
+use crate::model::{Column, Identity, QualifiedName, Sequence};
 
 /// The sequence changes to run before the table changes (creates, option
 /// changes, owners removed) and after them (owners given). Sequence drops stay
@@ -50,6 +50,36 @@ pub(super) fn split(changes: &mut Vec<Change>) -> (Vec<Change>, Vec<Change>) {
     let (mut before, mut after, mut kept) = (Vec::new(), Vec::new(), Vec::new());
     for change in changes.iter() {
         match change {
+            // An identity dropped (PostgreSQL's, whose sequence is named like
+            // the `serial` sequence that may replace it) goes first, before any
+            // sequence is created; the rest of the column's change stays.
+            Change::AlterColumn { table, from, to }
+                if matches!(
+                    from.identity,
+                    Some(Identity::Always(_) | Identity::ByDefault(_))
+                ) && to.identity.is_none() =>
+            {
+                let plain = Column {
+                    identity: None,
+                    default: None,
+                    ..from.clone()
+                };
+                before.insert(
+                    0,
+                    Change::AlterColumn {
+                        table: table.clone(),
+                        from: from.clone(),
+                        to: plain.clone(),
+                    },
+                );
+                if plain != *to {
+                    kept.push(Change::AlterColumn {
+                        table: table.clone(),
+                        from: plain,
+                        to: to.clone(),
+                    });
+                }
+            }
             Change::CreateSequence(s) if created_owner(&s.owned_by) => {
                 before.push(Change::CreateSequence(unowned(s)));
                 after.push(Change::AlterSequence {

@@ -802,3 +802,32 @@ fn a_foreign_key_on_columns_that_take_a_changed_table_character_set_is_dropped_a
         ]
     );
 }
+
+#[test]
+fn an_identity_is_dropped_before_the_serial_sequence_of_the_same_name_is_created() {
+    let options = SequenceOptions {
+        data_type: "integer".into(),
+        start: 1,
+        increment: 1,
+        min: 1,
+        max: 2147483647,
+        cache: 1,
+        cycle: false,
+    };
+    let mut t = table("t", &[("id", "integer")]);
+    t.columns[0].identity = Some(Identity::ByDefault(options));
+    let current = schema(vec![t.clone()]);
+    let mut serial = t;
+    serial.columns[0].identity = None;
+    serial.columns[0].default = Some("nextval('t_id_seq'::regclass)".into());
+    let mut desired = schema(vec![serial]);
+    desired.sequences = vec![sequence("t_id_seq", Some(("t", "id")))];
+    assert_eq!(
+        plain(&current, &desired),
+        [
+            "alter column t.id",
+            "create sequence t_id_seq owned by Some(\"t.id\")",
+            "alter column t.id",
+        ]
+    );
+}
