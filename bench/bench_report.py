@@ -4,8 +4,11 @@
 Usage: bench_report.py RESULTS_DIR OUT.md --aludel BIN --pgbin DIR --runs H/L --missing k=v,...
        bench_report.py --seed RESULTS_DIR OUT.md --aludel BIN --pgbin DIR --runs N --mariadb VERSION
                        (bench/seed.sh: rewrites only the seed section of OUT.md)
+       bench_report.py --autogenerate RESULTS_DIR OUT.md --aludel BIN --pg-version V --where TEXT
+                       (bench/autogenerate.sh: rewrites only the autogenerate section; run
+                       with the virtualenv's Python, which has Alembic)
 
-Each mode keeps the other's section of OUT.md as it is.
+Each mode keeps the others' sections of OUT.md as they are.
 """
 
 import argparse
@@ -99,26 +102,37 @@ def machine() -> list[str]:
 
 
 SEED_HEADING = "## One revision of 100,000 statements"
+AUTOGEN_HEADING = "## Autogenerate and check: 300 tables, 70 changes"
+# Sections written by their own scripts, kept as they are by the others.
+OWN_SECTIONS = [SEED_HEADING, AUTOGEN_HEADING]
 
 
-def split_seed(text: str) -> tuple[str, str]:
-    """(the page without the seed section, the seed section or "")."""
-    start = text.find(SEED_HEADING)
+def split_section(text: str, heading: str) -> tuple[str, str]:
+    """(the page without the section under `heading`, that section or "")."""
+    start = text.find(heading)
     if start < 0:
         return text, ""
-    end = text.find("\n## ", start + len(SEED_HEADING))
+    end = text.find("\n## ", start + len(heading))
     end = len(text) if end < 0 else end + 1
     return text[:start] + text[end:], text[start:end]
 
 
-def with_seed(page: str, seed: str) -> str:
-    """Puts the seed section before "## Machine and versions" (or at the end)."""
-    if not seed:
+def with_section(page: str, section: str) -> str:
+    """Puts a section before "## Machine and versions" (or at the end)."""
+    if not section:
         return page
     at = page.find("## Machine and versions")
     if at < 0:
-        return page.rstrip("\n") + "\n\n" + seed
-    return page[:at] + seed.rstrip("\n") + "\n\n" + page[at:]
+        return page.rstrip("\n") + "\n\n" + section
+    return page[:at] + section.rstrip("\n") + "\n\n" + page[at:]
+
+
+def replace_section(out: str, heading: str, section: str) -> None:
+    """Rewrites the section `heading` of the page `out`, the rest kept."""
+    old = open(out).read() if os.path.exists(out) else "# Benchmarks\n"
+    page, _ = split_section(old, heading)
+    with open(out, "w") as f:
+        f.write(with_section(page, section))
 
 
 def seed_report(a) -> None:
@@ -173,35 +187,130 @@ def seed_report(a) -> None:
         f"{pg_version}" + (f"; MariaDB {a.mariadb}" if a.mariadb else "") + ".",
         "",
     ]
-    section = "\n".join(lines)
-    old = open(a.out).read() if os.path.exists(a.out) else "# Benchmarks\n"
-    page, _ = split_seed(old)
-    with open(a.out, "w") as f:
-        f.write(with_seed(page, section))
+    replace_section(a.out, SEED_HEADING, "\n".join(lines))
     print("\n".join(table))
     print(f"\nwritten: {a.out}")
 
 
-def main() -> None:
-    if len(sys.argv) > 1 and sys.argv[1] == "--seed":
-        ap = argparse.ArgumentParser()
-        ap.add_argument("--seed", action="store_true")
-        ap.add_argument("results")
-        ap.add_argument("out")
-        ap.add_argument("--aludel", required=True)
-        ap.add_argument("--pgbin", required=True)
-        ap.add_argument("--runs", required=True)
-        ap.add_argument("--mariadb", default="")
-        seed_report(ap.parse_args())
-        return
+def autogen_report(a) -> None:
+    """The autogenerate section, from bench/autogenerate.sh's results."""
+    def load(name):
+        path = os.path.join(a.results, name + ".json")
+        return json.load(open(path)) if os.path.exists(path) else None
+
+    def found(d, tool, what):
+        v = (load(f"{d}_found") or {}).get(f"{tool}_{what}")
+        if v is None:
+            return "not measured"
+        if v.get("error"):
+            return "error (see below)"
+        return f"{v['found']}/{v['of']}" + (f" (+{len(v['unexpected'])} unexpected)" if v["unexpected"] else "")
+
+    table = ["| workload | aludel | Alembic | aludel ÷ Alembic | changes found: aludel | Alembic |",
+             "|---|---:|---:|---:|---:|---:|"]
+    notes = []
+    for d, name in (("postgresql", "PostgreSQL"), ("sqlite", "SQLite")):
+        for what, label in (("check", "`check`"), ("revision", "`revision --autogenerate`")):
+            t = load(f"{d}_{what}")
+            if t is None:
+                table.append(f"| {name}: {label} | not measured | | | | |")
+                continue
+            ad, al = t["commands"][0]["median"], t["commands"][1]["median"]
+            r = t["ratio_median"]
+            shown = f"{r:.3f} ({1 / r:.1f}× faster)" if r < 1 else f"{r:.2f} ({r:.1f}× slower)"
+            table.append(f"| {name}: {label} | {fmt((ad, 0))} | {fmt((al, 0))} | {shown} | "
+                         f"{found(d, 'aludel', what)} | {found(d, 'alembic', what)} |")
+        for key, v in sorted((load(f"{d}_found") or {}).items()):
+            if v.get("error") or v.get("missing") or v.get("unexpected"):
+                notes.append(f"- {name}, {key.replace('_', ' ')}: "
+                             + (f"error: `{v['error']}`" if v.get("error") else
+                                f"missing {v['missing']}, unexpected {v['unexpected']}"))
+    runs = len((load("postgresql_check") or load("sqlite_check") or {"commands": [{"times": []}]})
+               ["commands"][0]["times"])
+    wide = load("wide_describe")
+    wide_check = load("wide_check")
+    wide_text = open(os.path.join(a.results, "wide_describe.txt")).read().strip() \
+        if os.path.exists(os.path.join(a.results, "wide_describe.txt")) else "not measured"
+    commit = cmd("git", "-C", os.path.dirname(os.path.dirname(os.path.abspath(__file__))),
+                 "rev-parse", "--short", "HEAD")
+    import alembic
+    import sqlalchemy
+    lines = [
+        AUTOGEN_HEADING,
+        "",
+        f"Measured {datetime.date.today().isoformat()} by `bench/autogenerate.sh`. A 300-table "
+        "schema (`bench/gen_autogenerate.py`: integer, bigint, varchar, text, numeric, boolean, "
+        "timestamp and date columns, server defaults, named primary keys, 1–2 foreign keys a table "
+        "with their indexes, unique constraints, checks, composite and unique indexes) and the "
+        "same schema with 70 changes, each on its own table: 10 added columns, 8 dropped columns, "
+        "8 type changes, 8 nullability changes, 8 new and 6 dropped indexes, 2 new unique "
+        "constraints, 8 new and 4 dropped foreign keys, 5 new and 3 dropped tables. One "
+        "description is written as DDL (aludel's `schema.sql`) and as SQLAlchemy 2.x models "
+        "(Alembic's `target_metadata`). Each tool has its own database at the head of its own "
+        "base revision holding the 300-table DDL (`upgrade head`). Alembic runs its defaults "
+        "(`compare_type` on, server defaults not compared); aludel compares defaults and checks "
+        "too, loads `schema.sql` into a shadow database (PostgreSQL: a temporary database; "
+        "SQLite: in memory) and verifies the upgrade and the downgrade on a shadow copy before "
+        "it answers.",
+        "",
+        f"Medians of {runs} runs of each command, run in turn (aludel, Alembic, aludel, …) after "
+        "one warm-up pair; the ratio is the median of the pairs' ratios. A `revision "
+        "--autogenerate` run's file is removed after it. \"Changes found\" compares each tool's "
+        "list (aludel's `--format json` changes; Alembic's `compare_metadata`, a dropped table's "
+        "indexes folded into its drop) with the 70 expected, by table and name; both tools "
+        "first find nothing between the database and the \"from\" schema (aludel `check` "
+        "against `from.sql`, Alembic against the \"from\" models). " + a.where,
+        "",
+        *table,
+        "",
+    ]
+    if notes:
+        lines += ["Differences from the 70 expected:", "", *notes, ""]
+    wide_line = (f"Introspection of a 5,000-table PostgreSQL database (`bench/gen_autogenerate.py "
+                 f"--wide 5000`: {wide_text}): the `describe` example (`cargo run --release -p "
+                 "aludel --example describe -- URL`, the catalog reads of `check`, one query per "
+                 "object kind) took ")
+    wide_line += (f"{fmt((wide['commands'][0]['median'], 0))} as a whole process (median of "
+                  f"{len(wide['commands'][0]['times'])})" if wide else "—")
+    if wide_check:
+        wide_line += (f"; a whole `aludel check` with `schema.sql` equal to the database, which "
+                      f"also loads the 5,000 tables into a shadow database, took "
+                      f"{fmt((wide_check['commands'][0]['median'], 0))} "
+                      f"({len(wide_check['commands'][0]['times'])} run)")
+    lines += [wide_line + ".", "",
+              f"Machine: {machine()[0]}; {machine()[1]}. {cmd(a.aludel, '--version')} (release "
+              f"build), commit {commit}; Alembic {alembic.__version__}, SQLAlchemy "
+              f"{sqlalchemy.__version__}, psycopg2 {__import__('psycopg2').__version__.split()[0]}, "
+              f"Python {sys.version.split()[0]}; PostgreSQL {a.pg_version}; SQLite "
+              f"{__import__('sqlite3').sqlite_version} (Python's, for Alembic).", ""]
+    replace_section(a.out, AUTOGEN_HEADING, "\n".join(lines))
+    print("\n".join(table + [""] + notes + ["", wide_line]))
+    print(f"\nwritten: {a.out}")
+
+
+def mode_args(flag: str | None, required: list[str], optional: list[str] = ()) -> argparse.Namespace:
+    """The arguments of one mode: RESULTS OUT, then its options."""
     ap = argparse.ArgumentParser()
+    if flag:
+        ap.add_argument(flag, action="store_true")
     ap.add_argument("results")
     ap.add_argument("out")
-    ap.add_argument("--aludel", required=True)
-    ap.add_argument("--pgbin", required=True)
-    ap.add_argument("--runs", required=True)
-    ap.add_argument("--missing", required=True)
-    a = ap.parse_args()
+    for name in required:
+        ap.add_argument(name, required=True)
+    for name in optional:
+        ap.add_argument(name, default="")
+    return ap.parse_args()
+
+
+def main() -> None:
+    mode = sys.argv[1] if len(sys.argv) > 1 else ""
+    if mode == "--seed":
+        seed_report(mode_args(mode, ["--aludel", "--pgbin", "--runs"], ["--mariadb"]))
+        return
+    if mode == "--autogenerate":
+        autogen_report(mode_args(mode, ["--aludel", "--pg-version", "--where"]))
+        return
+    a = mode_args(None, ["--aludel", "--pgbin", "--runs", "--missing"])
     have = {k: v == "1" for k, v in (kv.split("=") for kv in a.missing.split(","))}
 
     import alembic
@@ -272,9 +381,11 @@ def main() -> None:
             lines.append(f"- {label}: aludel has no `{'`, `'.join('--sql' if n == 'sql' else n for n in lacking)}` "
                          "command yet (detected with `aludel <command> --help`).")
     text = "\n".join(lines) + "\n"
-    _, seed = split_seed(open(a.out).read()) if os.path.exists(a.out) else ("", "")
+    old = open(a.out).read() if os.path.exists(a.out) else ""
+    for heading in OWN_SECTIONS:
+        text = with_section(text, split_section(old, heading)[1])
     with open(a.out, "w") as f:
-        f.write(with_seed(text, seed))
+        f.write(text)
     print("\n".join(table))
     print(f"\nwritten: {a.out}")
 
