@@ -112,12 +112,18 @@ pub async fn autogenerate(
     };
     let shadow_url = shadow_url.as_ref();
 
-    let current = if options.offline {
-        replayed_history(project, &url, shadow_url, &scope).await?
+    // The two sides are read at the same time (the server works on both), but
+    // a configured shadow database holds one of them at a time.
+    let desired = desired_schema(project, &url, shadow_url, &scope);
+    let (current, desired) = if !options.offline {
+        tokio::join!(target_schema(project, &url, &scope), desired)
+    } else if shadow_url.is_none() {
+        tokio::join!(replayed_history(project, &url, None, &scope), desired)
     } else {
-        target_schema(project, &url, &scope).await?
+        let current = replayed_history(project, &url, shadow_url, &scope).await;
+        (current, desired.await)
     };
-    let desired = desired_schema(project, &url, shadow_url, &scope).await?;
+    let (current, desired) = (current?, desired?);
 
     let mut renames = options.renames.clone();
     let mut found = diff(&current, &desired, &renames).map_err(AutogenError::from)?;
