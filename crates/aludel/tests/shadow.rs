@@ -133,3 +133,42 @@ async fn sqlite_shadows_live_in_memory() {
         "the target file is not created"
     );
 }
+
+/// PostgreSQL copies a shadow database by itself (a template copy): the copy
+/// holds what the original held, the original is gone, and the copy is dropped
+/// like any shadow database. Where the server cannot, the original comes back.
+#[tokio::test]
+async fn a_postgresql_shadow_database_is_duplicated_by_the_server() {
+    if let Some(db) = TestDb::create(Server::Postgres) {
+        let target = DatabaseUrl::parse(db.url()).unwrap();
+        let mut shadow = ShadowDatabase::create(&target, None).await.unwrap();
+        shadow
+            .connection()
+            .execute("CREATE TABLE kept (id INTEGER PRIMARY KEY)")
+            .await
+            .unwrap();
+        let original = shadow.created_name().unwrap().to_string();
+        let Ok(mut copy) = shadow.duplicate().await.unwrap() else {
+            panic!("PostgreSQL duplicates a shadow database");
+        };
+        let name = copy.created_name().unwrap().to_string();
+        assert_ne!(name, original);
+        assert!(!exists(&db, &original), "the original is dropped");
+        let tables = copy
+            .connection()
+            .query_column("SELECT tablename FROM pg_tables WHERE schemaname = 'public'")
+            .await
+            .unwrap();
+        assert_eq!(tables, [Some("kept".to_string())]);
+        copy.discard().await.unwrap();
+        assert!(!exists(&db, &name));
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let target =
+        DatabaseUrl::parse(&format!("sqlite:///{}", dir.path().join("t.db").display())).unwrap();
+    let shadow = ShadowDatabase::create(&target, None).await.unwrap();
+    let Err(back) = shadow.duplicate().await.unwrap() else {
+        panic!("a SQLite shadow database is not duplicated");
+    };
+    back.discard().await.unwrap();
+}

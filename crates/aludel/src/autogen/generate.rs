@@ -123,10 +123,53 @@ pub async fn autogenerate(
         let current = replayed_history(project, &url, shadow_url, &scope).await;
         (current, desired.await)
     };
-    let (current, desired) = (current?, desired?);
+    let (desired, desired_shadow) = desired?;
+    let current = match current {
+        Ok(current) => current,
+        Err(e) => return discard(desired_shadow, Err(e)).await,
+    };
 
-    let mut renames = options.renames.clone();
-    let mut found = diff(&current, &desired, &renames).map_err(AutogenError::from)?;
+    let planned = plan_both(flavour, &current, &desired, &options.renames, questions);
+    let (found, unconfirmed, upgrade, downgrade) = match planned {
+        Ok(Some(planned)) => planned,
+        Ok(None) => return discard(desired_shadow, Ok(Generated::default())).await,
+        Err(e) => return discard(desired_shadow, Err(e)).await,
+    };
+    let verified = Verification {
+        flavour,
+        url: &url,
+        shadow_url,
+        scope: &scope,
+        current: &current,
+        desired: &desired,
+    };
+    verified.run(desired_shadow, &upgrade, &downgrade).await?;
+    Ok(Generated {
+        changes: found,
+        upgrade,
+        downgrade,
+        unconfirmed_renames: unconfirmed,
+    })
+}
+
+/// The changes (asking about renames), the rendered upgrade and downgrade;
+/// `None` when nothing differs.
+type Planned = (
+    Vec<Change>,
+    Vec<RenameCandidate>,
+    Vec<RenderedStatement>,
+    Vec<RenderedStatement>,
+);
+
+fn plan_both(
+    flavour: &dyn SchemaFlavour,
+    current: &Schema,
+    desired: &Schema,
+    hints: &Renames,
+    questions: &mut dyn RenameQuestions,
+) -> Result<Option<Planned>> {
+    let mut renames = hints.clone();
+    let mut found = diff(current, desired, &renames).map_err(AutogenError::from)?;
     let mut unconfirmed = Vec::new();
     if !found.rename_candidates.is_empty() {
         let mut accepted = false;
@@ -139,25 +182,16 @@ pub async fn autogenerate(
             }
         }
         if accepted {
-            found = diff(&current, &desired, &renames).map_err(AutogenError::from)?;
+            found = diff(current, desired, &renames).map_err(AutogenError::from)?;
         }
     }
     if found.is_empty() {
-        return Ok(Generated::default());
+        return Ok(None);
     }
-    let upgrade = render_plan(flavour, found.changes.clone(), &current, &desired)?;
-    let back = diff(&desired, &current, &renames.reversed()).map_err(AutogenError::from)?;
-    let downgrade = render_plan(flavour, back.changes, &desired, &current)?;
-    verify(
-        flavour, &url, shadow_url, &scope, &current, &desired, &upgrade, &downgrade,
-    )
-    .await?;
-    Ok(Generated {
-        changes: found.changes,
-        upgrade,
-        downgrade,
-        unconfirmed_renames: unconfirmed,
-    })
+    let upgrade = render_plan(flavour, found.changes.clone(), current, desired)?;
+    let back = diff(desired, current, &renames.reversed()).map_err(AutogenError::from)?;
+    let downgrade = render_plan(flavour, back.changes, desired, current)?;
+    Ok(Some((found.changes, unconfirmed, upgrade, downgrade)))
 }
 
 /// `check`: `Ok` when the database (or, `offline`, the revision history) has
@@ -256,13 +290,14 @@ async fn replayed_history(
     discard(shadow, result).await
 }
 
-/// The desired schema, loaded into a shadow database and described.
+/// The desired schema, loaded into a shadow database and described; the shadow
+/// database is kept for the verification (which copies it where it can).
 async fn desired_schema(
     project: &Project,
     url: &DatabaseUrl,
     shadow_url: Option<&DatabaseUrl>,
     scope: &DescribeScope,
-) -> Result<Schema> {
+) -> Result<(Schema, ShadowDatabase)> {
     let files = desired::schema_files(&project.config.autogenerate.schema)?;
     let mut shadow = ShadowDatabase::create(url, shadow_url)
         .await
@@ -274,7 +309,10 @@ async fn desired_schema(
             .map_err(db_error("reading the desired schema"))
     }
     .await;
-    discard(shadow, result).await
+    match result {
+        Ok(schema) => Ok((schema, shadow)),
+        Err(e) => discard(shadow, Err(e)).await,
+    }
 }
 
 /// Drops a shadow database, keeping the first error.
@@ -312,37 +350,72 @@ fn render_plan(
     Ok(out)
 }
 
-/// Applies the upgrade to a shadow copy of the current schema and requires the
-/// desired schema, then the downgrade and requires the current one back.
-#[allow(clippy::too_many_arguments)]
-async fn verify(
-    flavour: &dyn SchemaFlavour,
-    url: &DatabaseUrl,
-    shadow_url: Option<&DatabaseUrl>,
-    scope: &DescribeScope,
-    current: &Schema,
-    desired: &Schema,
-    upgrade: &[RenderedStatement],
-    downgrade: &[RenderedStatement],
-) -> Result<()> {
-    let copy = diff(&Schema::default(), current, &Renames::default())
-        .map_err(AutogenError::from)?
-        .changes;
-    let create_current = render_plan(flavour, copy, &Schema::default(), current)?;
-    let mut shadow = ShadowDatabase::create(url, shadow_url)
-        .await
-        .map_err(db_error("creating a shadow database"))?;
-    let result = async {
-        let conn = shadow.connection();
-        run(conn, &create_current, VerifyStage::Copy).await?;
-        expect(conn, scope, current, VerifyStage::Copy).await?;
-        run(conn, upgrade, VerifyStage::Upgrade).await?;
-        expect(conn, scope, desired, VerifyStage::Upgrade).await?;
-        run(conn, downgrade, VerifyStage::Downgrade).await?;
-        expect(conn, scope, current, VerifyStage::Downgrade).await
+/// What a generated migration is verified against.
+struct Verification<'a> {
+    flavour: &'a dyn SchemaFlavour,
+    url: &'a DatabaseUrl,
+    shadow_url: Option<&'a DatabaseUrl>,
+    scope: &'a DescribeScope,
+    current: &'a Schema,
+    desired: &'a Schema,
+}
+
+impl Verification<'_> {
+    /// Requires the upgrade to take the current schema to the desired one and the
+    /// downgrade to take it back. Where the server can copy the desired schema's
+    /// shadow database (PostgreSQL), the copy is downgraded (must give the current
+    /// schema) and upgraded again (must give the desired one); otherwise a shadow
+    /// database is given the current schema from its description, upgraded and
+    /// downgraded.
+    async fn run(
+        &self,
+        desired_shadow: ShadowDatabase,
+        upgrade: &[RenderedStatement],
+        downgrade: &[RenderedStatement],
+    ) -> Result<()> {
+        let (current, desired, scope) = (self.current, self.desired, self.scope);
+        let copied = desired_shadow
+            .duplicate()
+            .await
+            .map_err(db_error("copying the shadow database"))?;
+        let mut shadow = match copied {
+            Ok(mut copy) => {
+                let result = async {
+                    let conn = copy.connection();
+                    run(conn, downgrade, VerifyStage::Downgrade).await?;
+                    expect(conn, scope, current, VerifyStage::Downgrade).await?;
+                    run(conn, upgrade, VerifyStage::Upgrade).await?;
+                    expect(conn, scope, desired, VerifyStage::Upgrade).await
+                }
+                .await;
+                return discard(copy, result).await;
+            }
+            Err(desired_shadow) => {
+                desired_shadow
+                    .discard()
+                    .await
+                    .map_err(db_error("dropping the shadow database"))?;
+                ShadowDatabase::create(self.url, self.shadow_url)
+                    .await
+                    .map_err(db_error("creating a shadow database"))?
+            }
+        };
+        let result = async {
+            let copy = diff(&Schema::default(), current, &Renames::default())
+                .map_err(AutogenError::from)?
+                .changes;
+            let create_current = render_plan(self.flavour, copy, &Schema::default(), current)?;
+            let conn = shadow.connection();
+            run(conn, &create_current, VerifyStage::Copy).await?;
+            expect(conn, scope, current, VerifyStage::Copy).await?;
+            run(conn, upgrade, VerifyStage::Upgrade).await?;
+            expect(conn, scope, desired, VerifyStage::Upgrade).await?;
+            run(conn, downgrade, VerifyStage::Downgrade).await?;
+            expect(conn, scope, current, VerifyStage::Downgrade).await
+        }
+        .await;
+        discard(shadow, result).await
     }
-    .await;
-    discard(shadow, result).await
 }
 
 async fn run(
