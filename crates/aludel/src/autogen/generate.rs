@@ -1,7 +1,7 @@
 //! From the target's schema and the desired one to a verified migration:
 //! describe both, diff, plan, render the upgrade and the downgrade, and verify
-//! them on a shadow copy of the current schema before anyone writes them
-//! (PRODUCT.md §6). Rename questions go to the caller ([`RenameQuestions`]), so
+//! them on a shadow copy before anyone writes them (PRODUCT.md §6; see
+//! [`Verification`]). Rename questions go to the caller ([`RenameQuestions`]), so
 //! the library never talks to a terminal.
 
 use aludel_schema::{diff, plan, Change, RenameCandidate, Renames, Schema, Step};
