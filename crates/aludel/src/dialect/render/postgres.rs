@@ -675,13 +675,12 @@ fn alter_column(table: &QualifiedName, from: &Column, to: &Column) -> Result<Out
             .as_deref()
             .map(|x| format!(" COLLATE {}", ident(x)))
             .unwrap_or_default();
-        out.push(
-            alter(format!(
-                "TYPE {}{collate} USING {c}::{}",
-                to.data_type, to.data_type
-            ))
-            .dropping(),
-        );
+        let mut retype = alter(format!(
+            "TYPE {}{collate} USING {c}::{}",
+            to.data_type, to.data_type
+        ));
+        retype.drops_data = loses_values(&from.data_type, &to.data_type);
+        out.push(retype);
     }
     if from.nullable != to.nullable {
         out.push(alter(if to.nullable {
@@ -716,6 +715,50 @@ fn alter_column(table: &QualifiedName, from: &Column, to: &Column) -> Result<Out
     Ok(out)
 }
 
+/// Whether a type change (types as `format_type` prints them) can lose values:
+/// anything but a longer `character varying`/`character`, any string type to
+/// `text`, a wider integer, an integer to `numeric`, or a `numeric` with room for
+/// as many digits on each side of the point.
+fn loses_values(from: &str, to: &str) -> bool {
+    if from == to || to == "text" && is_string(from) {
+        return false;
+    }
+    let split = |t: &str| -> (String, Vec<u32>) {
+        let (base, rest) = t.split_once('(').unwrap_or((t, ""));
+        let args = rest
+            .trim_end_matches(')')
+            .split(',')
+            .filter_map(|a| a.trim().parse().ok())
+            .collect();
+        (base.trim().to_string(), args)
+    };
+    let ((from_base, from_args), (to_base, to_args)) = (split(from), split(to));
+    const INTEGERS: [&str; 3] = ["smallint", "integer", "bigint"];
+    let rank = |base: &str| INTEGERS.iter().position(|i| *i == base);
+    match (from_base.as_str(), to_base.as_str()) {
+        (a, b) if a == b && is_string(a) => {
+            !matches!((from_args.first(), to_args.first()), (Some(x), Some(y)) if y >= x)
+                && !to_args.is_empty()
+        }
+        (a, "numeric") if rank(a).is_some() => !to_args.is_empty(),
+        ("numeric", "numeric") => match (from_args.as_slice(), to_args.as_slice()) {
+            (_, []) => false,
+            ([p1, s1], [p2, s2]) => !(s2 >= s1 && p2 - s2 >= p1 - s1),
+            ([p1], [p2, s2]) => !(p2 - s2 >= *p1),
+            _ => true,
+        },
+        (a, b) => !matches!((rank(a), rank(b)), (Some(x), Some(y)) if y >= x),
+    }
+}
+
+fn is_string(base: &str) -> bool {
+    let base = base.split('(').next().unwrap_or(base).trim();
+    matches!(
+        base,
+        "character varying" | "character" | "varchar" | "char" | "text"
+    )
+}
+
 /// `SET …` options of an identity column's sequence.
 fn identity_options(o: &SequenceOptions) -> String {
     format!(
@@ -748,4 +791,39 @@ fn create_view(v: &View) -> Out {
         )));
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::loses_values;
+
+    #[test]
+    fn only_changes_that_can_lose_values_are_marked() {
+        for (from, to) in [
+            ("character varying(20)", "character varying(50)"),
+            ("character varying(20)", "character varying"),
+            ("character varying(20)", "text"),
+            ("smallint", "integer"),
+            ("integer", "bigint"),
+            ("integer", "numeric"),
+            ("numeric(10,2)", "numeric(12,2)"),
+            ("numeric(10,2)", "numeric(12,4)"),
+            ("numeric(10,2)", "numeric"),
+        ] {
+            assert!(!loses_values(from, to), "{from} -> {to}");
+        }
+        for (from, to) in [
+            ("character varying(50)", "character varying(20)"),
+            ("text", "character varying(20)"),
+            ("bigint", "integer"),
+            ("numeric(12,2)", "numeric(10,2)"),
+            ("numeric(10,2)", "numeric(10,4)"),
+            ("numeric", "numeric(10,2)"),
+            ("text", "integer"),
+            ("timestamp without time zone", "date"),
+            ("integer", "numeric(5,2)"),
+        ] {
+            assert!(loses_values(from, to), "{from} -> {to}");
+        }
+    }
 }
