@@ -723,7 +723,8 @@ fn loses_values(from: &str, to: &str) -> bool {
     if from == to || to == "text" && is_string(from) {
         return false;
     }
-    let split = |t: &str| -> (String, Vec<u32>) {
+    // Scale may exceed precision or be negative (PostgreSQL 15): signed.
+    let split = |t: &str| -> (String, Vec<i64>) {
         let (base, rest) = t.split_once('(').unwrap_or((t, ""));
         let args = rest
             .trim_end_matches(')')
@@ -743,8 +744,8 @@ fn loses_values(from: &str, to: &str) -> bool {
         (a, "numeric") if rank(a).is_some() => !to_args.is_empty(),
         ("numeric", "numeric") => match (from_args.as_slice(), to_args.as_slice()) {
             (_, []) => false,
-            ([p1, s1], [p2, s2]) => !(s2 >= s1 && p2 - s2 >= p1 - s1),
-            ([p1], [p2, s2]) => !(p2 - s2 >= *p1),
+            ([p1, s1], [p2, s2]) => s2 < s1 || p2 - s2 < p1 - s1,
+            ([p1], [p2, s2]) => p2 - s2 < *p1,
             _ => true,
         },
         (a, b) => !matches!((rank(a), rank(b)), (Some(x), Some(y)) if y >= x),
