@@ -6,9 +6,6 @@
 
 mod support;
 
-use std::io::Write;
-use std::process::{Command, Stdio};
-
 use aludel_testdb::Server;
 use support::{create, drop, strings, Db, Project};
 
@@ -156,88 +153,6 @@ fn uuid_like() -> String {
     )
 }
 
-/// Decodes `%XX` escapes of a URL part.
-fn percent_decode(s: &str) -> String {
-    let bytes = s.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        if bytes[i] == b'%' && i + 2 < bytes.len() {
-            if let Ok(b) = u8::from_str_radix(&s[i + 1..i + 3], 16) {
-                out.push(b);
-                i += 3;
-                continue;
-            }
-        }
-        out.push(bytes[i]);
-        i += 1;
-    }
-    String::from_utf8(out).unwrap()
-}
-
-/// The real command-line client of `db`, reading a script on stdin and stopping at
-/// the first error.
-fn client(db: &Db) -> Command {
-    let url = db.url();
-    match db.dialect() {
-        "sqlite" => {
-            let mut c = Command::new("sqlite3");
-            c.arg("-bail").arg(url.strip_prefix("sqlite:///").unwrap());
-            c
-        }
-        "postgresql" => {
-            let mut c = Command::new("psql");
-            c.args(["-X", "-q", "-v", "ON_ERROR_STOP=1", "-d", &url]);
-            c
-        }
-        _ => {
-            // mysql://user:password@host:port/database
-            let rest = url.split_once("://").unwrap().1;
-            let (auth, location) = rest.rsplit_once('@').unwrap();
-            let (user, password) = auth.split_once(':').unwrap_or((auth, ""));
-            let (host_port, database) = location.split_once('/').unwrap();
-            let database = database.split('?').next().unwrap();
-            let (host, port) = host_port.split_once(':').unwrap_or((host_port, "3306"));
-            let mut c = Command::new("mariadb");
-            c.env("MYSQL_PWD", percent_decode(password)).args([
-                "-h",
-                host,
-                "-P",
-                port,
-                "-u",
-                &percent_decode(user),
-                "-D",
-                database,
-            ]);
-            c
-        }
-    }
-}
-
-/// Pipes `script` into the real client of `db`; panics with its output on failure.
-fn apply(db: &Db, script: &str) {
-    let mut child = client(db)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("the database client runs");
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(script.as_bytes())
-        .unwrap();
-    let out = child.wait_with_output().unwrap();
-    assert!(
-        out.status.success(),
-        "[{}] the client refused the script:\n{}{}\n--- script ---\n{script}",
-        db.dialect(),
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    );
-}
-
 #[test]
 fn offline_scripts_with_unusual_names_apply_with_the_real_clients() {
     for db in Db::all() {
@@ -246,7 +161,7 @@ fn offline_scripts_with_unusual_names_apply_with_the_real_clients() {
             let p = Project::new(&format!("version_table = \"{name}\""));
             two_revisions(&p);
             let up = p.ok(&db, &["upgrade", "head", "--sql"]);
-            apply(&db, &up);
+            db.run_script(&up);
             assert!(db.has_table(name), "{d} {name}");
             assert_eq!(
                 db.column(&format!("SELECT version_num FROM {}", q(&db, name))),
@@ -256,7 +171,7 @@ fn offline_scripts_with_unusual_names_apply_with_the_real_clients() {
             // The online commands read what the script wrote.
             assert_eq!(p.ok(&db, &["current"]), "b (head)\n", "{d} {name}");
             let down = p.ok(&db, &["downgrade", "b:base", "--sql"]);
-            apply(&db, &down);
+            db.run_script(&down);
             assert!(
                 db.column(&format!("SELECT version_num FROM {}", q(&db, name)))
                     .is_empty(),
@@ -278,14 +193,14 @@ fn offline_scripts_with_unusual_schema_names_apply_with_psql() {
             "version_table = \"select\"\nversion_table_schema = \"{schema}\""
         ));
         two_revisions(&p);
-        apply(&db, &p.ok(&db, &["upgrade", "head", "--sql"]));
+        db.run_script(&p.ok(&db, &["upgrade", "head", "--sql"]));
         assert_eq!(
             db.column(&format!("SELECT version_num FROM \"{schema}\".\"select\"")),
             strings(&["b"]),
             "{schema}"
         );
         assert_eq!(p.ok(&db, &["current"]), "b (head)\n", "{schema}");
-        apply(&db, &p.ok(&db, &["downgrade", "b:base", "--sql"]));
+        db.run_script(&p.ok(&db, &["downgrade", "b:base", "--sql"]));
         assert!(db
             .column(&format!("SELECT version_num FROM \"{schema}\".\"select\""))
             .is_empty());
