@@ -136,7 +136,7 @@ fn describe_change(change: &Change) -> String {
         }
         Change::AlterTable { to, .. } => format!("a change of the options of {}", to.name),
         Change::RenameIndex { from, .. } => format!("renaming index {from}"),
-        other => format!("{other:?}"),
+        other => other.to_string(),
     }
 }
 
