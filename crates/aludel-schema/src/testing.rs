@@ -328,33 +328,9 @@ pub fn schema_pair(numbers: &[u32]) -> (Schema, Schema) {
     (current.canonical(), desired.canonical())
 }
 
-/// MySQL/MariaDB's capabilities, as far as the plan is concerned.
-pub const MYSQL: Capabilities = Capabilities {
-    rename_constraint: false,
-    foreign_keys_need_an_index: true,
-    table_rename_renames_ibfk_keys: true,
-    ..Capabilities::FULL
-};
-
-/// SQLite's capabilities.
-pub const SQLITE: Capabilities = Capabilities {
-    alter_column: false,
-    rename_column: true,
-    drop_column: true,
-    add_column_not_null: false,
-    add_column_expression_default: false,
-    add_column_stored_generated: false,
-    alter_primary_key: false,
-    alter_unique: false,
-    alter_foreign_key: false,
-    alter_check: false,
-    rename_constraint: false,
-    rename_index: false,
-    alter_table_options: false,
-    foreign_keys_need_an_index: false,
-    renames_keep_index_text: false,
-    table_rename_renames_ibfk_keys: false,
-};
+/// The databases' capabilities, under the names the tests use.
+pub const MYSQL: Capabilities = Capabilities::MYSQL;
+pub const SQLITE: Capabilities = Capabilities::SQLITE;
 
 /// Diffs, plans and runs the plan on a simulated database that refuses what a
 /// database refuses (see [`refusal`]); the result must be `desired`. Returns

@@ -64,29 +64,15 @@ use crate::change::Change;
 use crate::model::{Column, QualifiedName, Schema, Table};
 
 /// What a database can change in place with `ALTER TABLE` (`true`), and what
-/// needs the table rebuilt (`false`). The dialect builds it. SQLite's:
+/// needs the table rebuilt (`false`). Each database's value is a constant here
+/// ([`Capabilities::FULL`] for PostgreSQL, [`Capabilities::MYSQL`],
+/// [`Capabilities::SQLITE`]), so that the plan's tests and the dialects use the
+/// same values.
 ///
 /// ```
 /// use aludel_schema::Capabilities;
-/// let sqlite = Capabilities {
-///     alter_column: false,
-///     rename_column: true,
-///     drop_column: true,
-///     add_column_not_null: false,
-///     add_column_expression_default: false,
-///     add_column_stored_generated: false,
-///     alter_primary_key: false,
-///     alter_unique: false,
-///     alter_foreign_key: false,
-///     alter_check: false,
-///     rename_constraint: false,
-///     rename_index: false,
-///     alter_table_options: false,
-///     foreign_keys_need_an_index: false,
-///     renames_keep_index_text: false,
-///     table_rename_renames_ibfk_keys: false,
-/// };
-/// assert_ne!(sqlite, Capabilities::FULL);
+/// assert_ne!(Capabilities::SQLITE, Capabilities::FULL);
+/// assert!(!Capabilities::SQLITE.alter_column && Capabilities::MYSQL.alter_column);
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Capabilities {
@@ -157,6 +143,38 @@ impl Capabilities {
         alter_table_options: true,
         foreign_keys_need_an_index: false,
         renames_keep_index_text: true,
+        table_rename_renames_ibfk_keys: false,
+    };
+
+    /// MySQL/MariaDB: everything in place but constraint renames (no `RENAME
+    /// CONSTRAINT`: a drop and an add); every foreign key needs an index;
+    /// `RENAME TABLE` renames the `<table>_ibfk_<n>` keys by itself.
+    pub const MYSQL: Capabilities = Capabilities {
+        rename_constraint: false,
+        foreign_keys_need_an_index: true,
+        table_rename_renames_ibfk_keys: true,
+        ..Capabilities::FULL
+    };
+
+    /// SQLite: `ALTER TABLE` renames tables and columns, adds plain columns and
+    /// drops columns nothing uses; everything else rebuilds the table, and a
+    /// rename rewrites the stored text of the table's indexes.
+    pub const SQLITE: Capabilities = Capabilities {
+        alter_column: false,
+        rename_column: true,
+        drop_column: true,
+        add_column_not_null: false,
+        add_column_expression_default: false,
+        add_column_stored_generated: false,
+        alter_primary_key: false,
+        alter_unique: false,
+        alter_foreign_key: false,
+        alter_check: false,
+        rename_constraint: false,
+        rename_index: false,
+        alter_table_options: false,
+        foreign_keys_need_an_index: false,
+        renames_keep_index_text: false,
         table_rename_renames_ibfk_keys: false,
     };
 }

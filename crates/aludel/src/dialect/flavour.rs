@@ -29,6 +29,14 @@ pub trait SchemaFlavour: Send + Sync {
     }
 }
 
+/// A database that changes its tables in place is never planned a rebuild.
+fn no_rebuild(table: &aludel_schema::model::QualifiedName, database: &'static str) -> Unsupported {
+    Unsupported {
+        what: format!("a rebuild of table {table}"),
+        database,
+    }
+}
+
 struct Postgres;
 struct MySql;
 struct Sqlite;
@@ -45,25 +53,14 @@ impl SchemaFlavour for Postgres {
     ) -> Result<Vec<RenderedStatement>, Unsupported> {
         match step {
             Step::Change(change) => render::postgres::render(change, ctx),
-            Step::Rebuild { to, .. } => Err(Unsupported {
-                what: format!("a rebuild of table {}", to.name),
-                database: "PostgreSQL",
-            }),
+            Step::Rebuild { to, .. } => Err(no_rebuild(&to.name, "PostgreSQL")),
         }
     }
 }
 
 impl SchemaFlavour for MySql {
-    /// Everything in place but constraint renames (MariaDB has no `RENAME
-    /// CONSTRAINT`: a drop and an add); every foreign key needs an index;
-    /// `RENAME TABLE` renames the `<table>_ibfk_<n>` keys.
     fn capabilities(&self) -> Capabilities {
-        Capabilities {
-            rename_constraint: false,
-            foreign_keys_need_an_index: true,
-            table_rename_renames_ibfk_keys: true,
-            ..Capabilities::FULL
-        }
+        Capabilities::MYSQL
     }
 
     fn render(
@@ -73,36 +70,14 @@ impl SchemaFlavour for MySql {
     ) -> Result<Vec<RenderedStatement>, Unsupported> {
         match step {
             Step::Change(change) => render::mysql::render(change, ctx),
-            Step::Rebuild { to, .. } => Err(Unsupported {
-                what: format!("a rebuild of table {}", to.name),
-                database: "MySQL/MariaDB",
-            }),
+            Step::Rebuild { to, .. } => Err(no_rebuild(&to.name, "MySQL/MariaDB")),
         }
     }
 }
 
 impl SchemaFlavour for Sqlite {
-    /// `ALTER TABLE` renames tables and columns, adds plain columns and drops
-    /// columns nothing uses; everything else rebuilds the table.
     fn capabilities(&self) -> Capabilities {
-        Capabilities {
-            alter_column: false,
-            rename_column: true,
-            drop_column: true,
-            add_column_not_null: false,
-            add_column_expression_default: false,
-            add_column_stored_generated: false,
-            alter_primary_key: false,
-            alter_unique: false,
-            alter_foreign_key: false,
-            alter_check: false,
-            rename_constraint: false,
-            rename_index: false,
-            alter_table_options: false,
-            foreign_keys_need_an_index: false,
-            renames_keep_index_text: false,
-            table_rename_renames_ibfk_keys: false,
-        }
+        Capabilities::SQLITE
     }
 
     fn render(
