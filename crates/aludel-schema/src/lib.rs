@@ -20,7 +20,7 @@ pub mod plan;
 pub use change::Change;
 pub use diff::{diff, Diff, DiffError, RenameCandidate, Renames};
 pub use model::Schema;
-pub use plan::{plan, Capabilities, Step};
+pub use plan::{after_renames, plan, Capabilities, Step};
 
 #[cfg(test)]
 mod properties;

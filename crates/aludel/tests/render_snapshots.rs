@@ -4,11 +4,11 @@
 //! snapshots. Whether the SQL works is the round trips' job (aludel-cli's
 //! tests/autogenerate_*.rs); these show what a reviewer reads.
 
+use aludel::autogen::render_plan;
 use aludel::config::Dialect;
 use aludel::dialect::flavour::schema_flavour;
-use aludel::dialect::render::RenderContext;
 use aludel_schema::model::*;
-use aludel_schema::{apply::apply, diff, plan, Change, Renames, Schema};
+use aludel_schema::{diff, Renames, Schema};
 
 fn users() -> Table {
     let mut t = Table::new(QualifiedName::local("users"));
@@ -78,31 +78,11 @@ fn rendered(dialect: Dialect, from: &Schema, to: &Schema, renames: &Renames) -> 
         ("downgrade", to, from, renames.reversed()),
     ] {
         let changes = diff(a, b, &hints).unwrap().changes;
-        let mut renamed = a.clone();
-        for change in &changes {
-            if matches!(
-                change,
-                Change::RenameTable { .. } | Change::RenameColumn { .. }
-            ) {
-                apply(&mut renamed, change).unwrap();
-            }
-        }
-        let steps = plan(changes, a, b, &flavour.capabilities());
-        let ctx = RenderContext {
-            from: &renamed,
-            to: b,
-        };
         out.push_str(&format!("-- {label}\n"));
-        for step in &steps {
-            for statement in flavour.render(step, ctx).unwrap() {
-                if statement.drops_data {
-                    out.push_str("-- WARNING: drops data\n");
-                }
-                out.push_str(&statement.sql);
-                out.push_str(";\n");
+        for statement in render_plan(flavour, changes, a, b).unwrap() {
+            if statement.drops_data {
+                out.push_str("-- WARNING: drops data\n");
             }
-        }
-        for statement in flavour.finish(&steps) {
             out.push_str(&statement.sql);
             out.push_str(";\n");
         }

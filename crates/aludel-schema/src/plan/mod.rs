@@ -179,6 +179,22 @@ impl Capabilities {
     };
 }
 
+/// `schema` as the table and column renames among `changes` leave it. A plan
+/// runs them first, so every other step (and its rendering) sees these names.
+pub fn after_renames(schema: &Schema, changes: &[Change]) -> Schema {
+    let mut renamed = schema.clone();
+    for change in changes {
+        if matches!(
+            change,
+            Change::RenameTable { .. } | Change::RenameColumn { .. }
+        ) {
+            // The diff's renames apply to the schema it compared.
+            let _ = apply(&mut renamed, change);
+        }
+    }
+    renamed
+}
+
 /// One step of a migration.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Step {
@@ -231,13 +247,8 @@ pub fn plan(
     };
     // The other changes name tables, columns and those keys as the renames
     // leave them.
-    let mut renamed = current.clone();
-    let renames = changes
-        .iter()
-        .filter(|c| matches!(c, Change::RenameTable { .. } | Change::RenameColumn { .. }))
-        .chain(&keys_renamed_with_tables);
-    for change in renames {
-        // The diff's renames apply to the schema it compared.
+    let mut renamed = after_renames(&current, &changes);
+    for change in &keys_renamed_with_tables {
         let _ = apply(&mut renamed, change);
     }
 

@@ -4,7 +4,7 @@
 //! [`Verification`]). Rename questions go to the caller ([`RenameQuestions`]), so
 //! the library never talks to a terminal.
 
-use aludel_schema::{diff, plan, Change, RenameCandidate, Renames, Schema, Step};
+use aludel_schema::{after_renames, diff, plan, Change, RenameCandidate, Renames, Schema, Step};
 
 use super::{desired, AutogenError, VerifyStage};
 use crate::command::{self, RevisionBody};
@@ -323,23 +323,16 @@ async fn discard<T>(shadow: ShadowDatabase, result: Result<T>) -> Result<T> {
     Ok(value)
 }
 
-/// The plan of `changes` from `from` to `to`, rendered.
-fn render_plan(
+/// The plan of `changes` (from `diff(from, to)`) for a database, rendered: the
+/// statements of a migration section, in order.
+pub fn render_plan(
     flavour: &dyn SchemaFlavour,
     changes: Vec<Change>,
     from: &Schema,
     to: &Schema,
 ) -> Result<Vec<RenderedStatement>> {
     // Renames run first: what the other steps find is the renamed schema.
-    let mut renamed = from.clone();
-    for change in &changes {
-        if matches!(
-            change,
-            Change::RenameTable { .. } | Change::RenameColumn { .. }
-        ) {
-            let _ = aludel_schema::apply::apply(&mut renamed, change);
-        }
-    }
+    let renamed = after_renames(from, &changes);
     let steps: Vec<Step> = plan(changes, from, to, &flavour.capabilities());
     let ctx = RenderContext { from: &renamed, to };
     let mut out = Vec::new();

@@ -11,7 +11,9 @@ use std::path::PathBuf;
 
 use aludel_schema::{Change, DiffError};
 
-pub use generate::{autogenerate, check, AutogenOptions, Generated, NoQuestions, RenameQuestions};
+pub use generate::{
+    autogenerate, check, render_plan, AutogenOptions, Generated, NoQuestions, RenameQuestions,
+};
 
 use crate::dialect::render::Unsupported;
 use crate::dialect::DbError;
