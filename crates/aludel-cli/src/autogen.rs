@@ -40,7 +40,12 @@ impl RenameQuestions for TerminalQuestions {
 /// Runs autogenerate for `args`, asking about renames only when a person can
 /// answer (both standard input and standard error are terminals, and the output
 /// is not JSON).
-fn generate(project: &Project, args: &AutogenArgs, out: &Out) -> Result<Generated> {
+fn generate(
+    project: &Project,
+    args: &AutogenArgs,
+    changes_only: bool,
+    out: &Out,
+) -> Result<Generated> {
     let mut renames = Renames::default();
     for hint in &args.rename {
         autogen::add_rename(&mut renames, hint)?;
@@ -48,6 +53,7 @@ fn generate(project: &Project, args: &AutogenArgs, out: &Out) -> Result<Generate
     let options = AutogenOptions {
         renames,
         offline: args.offline,
+        changes_only,
     };
     let interactive =
         !out.is_json() && std::io::stdin().is_terminal() && std::io::stderr().is_terminal();
@@ -95,7 +101,7 @@ pub fn revision(
     options: RevisionOptions,
     out: &Out,
 ) -> Result<()> {
-    let generated = generate(project, &args.autogen, out)?;
+    let generated = generate(project, &args.autogen, false, out)?;
     warn_unconfirmed(&generated);
     if generated.is_empty() && !args.allow_empty {
         out.text("No changes detected.");
@@ -129,7 +135,8 @@ pub fn revision(
 /// `check`: exit 0 when nothing differs, else exit 1 with the differences;
 /// `--sql` prints the upgrade instead.
 pub fn check(project: &Project, args: &AutogenArgs, sql: bool, out: &Out) -> Result<()> {
-    let generated = generate(project, args, out)?;
+    // Without `--sql` only the changes are wanted: nothing is rendered or verified.
+    let generated = generate(project, args, !sql, out)?;
     warn_unconfirmed(&generated);
     if generated.is_empty() {
         out.text("No new upgrade operations detected.");

@@ -1,7 +1,7 @@
 //! The desired schema from SQL files: `[autogenerate] schema` names a `.sql`
 //! file or a folder of them (every `.sql` file below it, sorted by path), whose
-//! statements are run one by one, through the same splitter as revision files, on
-//! a shadow database. A statement the database refuses is reported with its file,
+//! statements, split by the same splitter as revision files, are run on a shadow
+//! database (see [`load`]). A statement the database refuses is reported with its file,
 //! line and the database's message, and nothing else happens.
 
 use std::path::{Path, PathBuf};
@@ -56,25 +56,52 @@ fn collect_sql_files(dir: &Path, out: &mut Vec<PathBuf>) -> Result<(), AutogenEr
 }
 
 /// Runs every statement of `files` on `conn` (a shadow database), in order.
+/// Where DDL is transactional (PostgreSQL, SQLite) the whole schema goes in one
+/// transaction, sent as one batch where the driver can (one commit, one round
+/// trip); if that fails it is rolled back and the statements run one by one, so
+/// the error names the statement that fails on its own (and a schema holding a
+/// statement that cannot run inside a transaction still loads).
 pub async fn load(
     conn: &mut dyn Connection,
     dialect: Dialect,
     files: &[PathBuf],
 ) -> Result<(), AutogenError> {
+    let mut statements = Vec::new();
     for file in files {
         let text = std::fs::read_to_string(file).map_err(|e| AutogenError::SchemaMissing {
             path: file.clone(),
             reason: e.to_string(),
         })?;
-        for statement in crate::sql::split_statements(dialect, &text) {
-            if let Err(source) = conn.execute(&statement.sql).await {
-                return Err(AutogenError::DesiredStatement {
-                    file: file.clone(),
-                    line: statement.line,
-                    statement: statement.sql,
-                    source: Box::new(source),
-                });
+        statements.extend(
+            crate::sql::split_statements(dialect, &text)
+                .into_iter()
+                .map(|statement| (file, statement)),
+        );
+    }
+    let transactional =
+        conn.sql().transactional_ddl() && !statements.iter().any(|(_, s)| s.controls_transaction());
+    if transactional {
+        let batch: Vec<String> = statements.iter().map(|(_, s)| s.sql.clone()).collect();
+        match conn.begin_and_execute_batch(&batch).await {
+            Ok(_) => {
+                if conn.commit().await.is_ok() {
+                    return Ok(());
+                }
             }
+            Err((None, _)) => {}
+            Err((Some(_), _)) => {
+                let _ = conn.rollback().await;
+            }
+        }
+    }
+    for (file, statement) in statements {
+        if let Err(source) = conn.execute(&statement.sql).await {
+            return Err(AutogenError::DesiredStatement {
+                file: file.clone(),
+                line: statement.line,
+                statement: statement.sql,
+                source: Box::new(source),
+            });
         }
     }
     Ok(())

@@ -27,6 +27,9 @@ pub struct AutogenOptions {
     /// `--offline`: the current schema is the revision history replayed into a
     /// shadow database, not the target's.
     pub offline: bool,
+    /// Only the changes are wanted (`check` without `--sql`): nothing is rendered
+    /// or verified, so the answer costs the two descriptions and the diff.
+    pub changes_only: bool,
 }
 
 /// Asks whether a dropped and an added object of the same shape are a rename.
@@ -129,16 +132,24 @@ pub async fn autogenerate(
         Err(e) => return discard(desired_shadow, Err(e)).await,
     };
 
-    let planned = plan_both(flavour, &current, &desired, &options.renames, questions);
+    let planned = plan_both(flavour, &current, &desired, options, questions);
     let (found, unconfirmed, upgrade, downgrade) = match planned {
         Ok(Some(planned)) => planned,
         Ok(None) => return discard(desired_shadow, Ok(Generated::default())).await,
         Err(e) => return discard(desired_shadow, Err(e)).await,
     };
+    if options.changes_only {
+        return discard(
+            desired_shadow,
+            Ok(Generated {
+                changes: found,
+                unconfirmed_renames: unconfirmed,
+                ..Generated::default()
+            }),
+        )
+        .await;
+    }
     let verified = Verification {
-        flavour,
-        url: &url,
-        shadow_url,
         scope: &scope,
         current: &current,
         desired: &desired,
@@ -152,8 +163,8 @@ pub async fn autogenerate(
     })
 }
 
-/// The changes (asking about renames), the rendered upgrade and downgrade;
-/// `None` when nothing differs.
+/// The changes (asking about renames), the rendered upgrade and downgrade (left
+/// empty when only the changes are wanted); `None` when nothing differs.
 type Planned = (
     Vec<Change>,
     Vec<RenameCandidate>,
@@ -165,10 +176,10 @@ fn plan_both(
     flavour: &dyn SchemaFlavour,
     current: &Schema,
     desired: &Schema,
-    hints: &Renames,
+    options: &AutogenOptions,
     questions: &mut dyn RenameQuestions,
 ) -> Result<Option<Planned>> {
-    let mut renames = hints.clone();
+    let mut renames = options.renames.clone();
     let mut found = diff(current, desired, &renames).map_err(AutogenError::from)?;
     let mut unconfirmed = Vec::new();
     if !found.rename_candidates.is_empty() {
@@ -188,6 +199,9 @@ fn plan_both(
     if found.is_empty() {
         return Ok(None);
     }
+    if options.changes_only {
+        return Ok(Some((found.changes, unconfirmed, Vec::new(), Vec::new())));
+    }
     let upgrade = render_plan(flavour, found.changes.clone(), current, desired)?;
     let back = diff(desired, current, &renames.reversed()).map_err(AutogenError::from)?;
     let downgrade = render_plan(flavour, back.changes, desired, current)?;
@@ -196,7 +210,8 @@ fn plan_both(
 
 /// `check`: `Ok` when the database (or, `offline`, the revision history) has
 /// the desired schema, else [`AutogenError::DiffsDetected`] listing the changes a
-/// migration would make. Renames are never asked about.
+/// migration would make. Renames are never asked about, and no migration is
+/// rendered or verified (`changes_only`).
 ///
 /// ```no_run
 /// # async fn ci(project: &aludel::project::Project) -> aludel::Result<()> {
@@ -204,7 +219,11 @@ fn plan_both(
 /// # Ok(()) }
 /// ```
 pub async fn check(project: &Project, options: &AutogenOptions) -> Result<()> {
-    let generated = autogenerate(project, options, &mut NoQuestions).await?;
+    let options = AutogenOptions {
+        changes_only: true,
+        ..options.clone()
+    };
+    let generated = autogenerate(project, &options, &mut NoQuestions).await?;
     if generated.is_empty() {
         return Ok(());
     }
@@ -345,66 +364,30 @@ pub fn render_plan(
 
 /// What a generated migration is verified against.
 struct Verification<'a> {
-    flavour: &'a dyn SchemaFlavour,
-    url: &'a DatabaseUrl,
-    shadow_url: Option<&'a DatabaseUrl>,
     scope: &'a DescribeScope,
     current: &'a Schema,
     desired: &'a Schema,
 }
 
 impl Verification<'_> {
-    /// Requires the upgrade to take the current schema to the desired one and the
-    /// downgrade to take it back. Where the server can copy the desired schema's
-    /// shadow database (PostgreSQL), the copy is downgraded (must give the current
-    /// schema) and upgraded again (must give the desired one); otherwise a shadow
-    /// database is given the current schema from its description, upgraded and
-    /// downgraded.
+    /// Requires the downgrade to take the shadow database that holds the desired
+    /// schema to the current schema, and the upgrade to take that copy of the
+    /// current schema to the desired one again: both sections are applied, each to
+    /// a database that describes exactly as its starting point, and the result is
+    /// compared with the same description a fresh load gives. The shadow database
+    /// is dropped whatever happens.
     async fn run(
         &self,
-        desired_shadow: ShadowDatabase,
+        mut shadow: ShadowDatabase,
         upgrade: &[RenderedStatement],
         downgrade: &[RenderedStatement],
     ) -> Result<()> {
-        let (current, desired, scope) = (self.current, self.desired, self.scope);
-        let copied = desired_shadow
-            .duplicate()
-            .await
-            .map_err(db_error("copying the shadow database"))?;
-        let mut shadow = match copied {
-            Ok(mut copy) => {
-                let result = async {
-                    let conn = copy.connection();
-                    run(conn, downgrade, VerifyStage::Downgrade).await?;
-                    expect(conn, scope, current, VerifyStage::Downgrade).await?;
-                    run(conn, upgrade, VerifyStage::Upgrade).await?;
-                    expect(conn, scope, desired, VerifyStage::Upgrade).await
-                }
-                .await;
-                return discard(copy, result).await;
-            }
-            Err(desired_shadow) => {
-                desired_shadow
-                    .discard()
-                    .await
-                    .map_err(db_error("dropping the shadow database"))?;
-                ShadowDatabase::create(self.url, self.shadow_url)
-                    .await
-                    .map_err(db_error("creating a shadow database"))?
-            }
-        };
         let result = async {
-            let copy = diff(&Schema::default(), current, &Renames::default())
-                .map_err(AutogenError::from)?
-                .changes;
-            let create_current = render_plan(self.flavour, copy, &Schema::default(), current)?;
             let conn = shadow.connection();
-            run(conn, &create_current, VerifyStage::Copy).await?;
-            expect(conn, scope, current, VerifyStage::Copy).await?;
-            run(conn, upgrade, VerifyStage::Upgrade).await?;
-            expect(conn, scope, desired, VerifyStage::Upgrade).await?;
             run(conn, downgrade, VerifyStage::Downgrade).await?;
-            expect(conn, scope, current, VerifyStage::Downgrade).await
+            expect(conn, self.scope, self.current, VerifyStage::Downgrade).await?;
+            run(conn, upgrade, VerifyStage::Upgrade).await?;
+            expect(conn, self.scope, self.desired, VerifyStage::Upgrade).await
         }
         .await;
         discard(shadow, result).await

@@ -50,8 +50,6 @@ pub fn add_rename(renames: &mut aludel_schema::Renames, hint: &str) -> Result<()
 /// Which part of the verification on a shadow copy failed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum VerifyStage {
-    /// Re-creating the current schema in the shadow database.
-    Copy,
     /// The generated upgrade.
     Upgrade,
     /// The generated downgrade.
@@ -61,7 +59,6 @@ pub enum VerifyStage {
 impl VerifyStage {
     pub fn as_str(self) -> &'static str {
         match self {
-            VerifyStage::Copy => "copy",
             VerifyStage::Upgrade => "upgrade",
             VerifyStage::Downgrade => "downgrade",
         }

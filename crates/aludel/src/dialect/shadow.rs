@@ -119,54 +119,6 @@ impl ShadowDatabase {
         }
     }
 
-    /// A second shadow database holding what this one holds, made by the server
-    /// (PostgreSQL: `CREATE DATABASE … TEMPLATE`, a file copy, far cheaper than
-    /// loading the schema again). This one is discarded. `Ok(Err(self))` where
-    /// the database cannot copy one (SQLite in memory, MySQL, a configured
-    /// `shadow_database_url`): the caller loads a copy itself.
-    pub async fn duplicate(
-        mut self,
-    ) -> Result<std::result::Result<ShadowDatabase, ShadowDatabase>, DbError> {
-        let Some(Cleanup::Drop { admin, name }) = self.cleanup.clone() else {
-            return Ok(Err(self));
-        };
-        if admin.dialect() != Dialect::Postgres {
-            return Ok(Err(self));
-        }
-        // A template may have no other connection while it is copied.
-        if let Some(conn) = self.conn.take() {
-            conn.close().await;
-        }
-        let copy = format!(
-            "{SHADOW_PREFIX}{}",
-            &uuid::Uuid::new_v4().simple().to_string()[..12]
-        );
-        let sql = sql_dialect(Dialect::Postgres);
-        let mut conn = connect(&admin, &write_options(), &mut |_| {}).await?;
-        let created = conn
-            .execute(&format!(
-                "CREATE DATABASE {} TEMPLATE {}",
-                sql.quote_ident(&copy),
-                sql.quote_ident(&name)
-            ))
-            .await;
-        conn.close().await;
-        // From here the copy exists: whatever happens, it is dropped with its guard.
-        let mut duplicate = ShadowDatabase {
-            conn: None,
-            cleanup: created.as_ref().ok().map(|_| Cleanup::Drop {
-                admin: admin.clone(),
-                name: copy.clone(),
-            }),
-        };
-        let discarded = self.discard().await;
-        created?;
-        discarded?;
-        duplicate.conn =
-            Some(connect(&admin.with_database(&copy), &write_options(), &mut |_| {}).await?);
-        Ok(Ok(duplicate))
-    }
-
     /// The connection to the shadow database.
     pub fn connection(&mut self) -> &mut dyn Connection {
         self.conn

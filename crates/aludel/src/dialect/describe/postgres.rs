@@ -68,6 +68,10 @@ fn queries(ns: &str, has_nulls_not_distinct: bool) -> Vec<String> {
     } else {
         "false"
     };
+    // Comments are joined (a hash join), not looked up row by row with
+    // obj_description / col_description: a third of the column query's time.
+    let class_comment = "LEFT JOIN pg_description ds ON ds.objoid = c.oid \
+         AND ds.classoid = 'pg_class'::regclass AND ds.objsubid = 0";
     let relation = format!(
         "JOIN pg_namespace n ON n.oid = c.relnamespace \
          WHERE c.relkind IN ('r', 'p') AND NOT c.relispartition AND n.nspname IN {ns}"
@@ -81,9 +85,9 @@ fn queries(ns: &str, has_nulls_not_distinct: bool) -> Vec<String> {
         format!(
             "SELECT json_agg(json_build_object(\
                'oid', c.oid::bigint, 'schema', n.nspname, 'name', c.relname, \
-               'comment', obj_description(c.oid, 'pg_class'), \
+               'comment', ds.description, \
                'options', coalesce(c.reloptions, '{{}}')))::text \
-             FROM pg_class c {relation}"
+             FROM pg_class c {class_comment} {relation}"
         ),
         format!(
             "SELECT json_agg(json_build_object(\
@@ -92,12 +96,14 @@ fn queries(ns: &str, has_nulls_not_distinct: bool) -> Vec<String> {
                'default', pg_get_expr(d.adbin, d.adrelid), \
                'identity', a.attidentity::text, 'generated', a.attgenerated::text, \
                'collation', CASE WHEN a.attcollation <> t.typcollation THEN co.collname END, \
-               'comment', col_description(a.attrelid, a.attnum)) \
+               'comment', ds.description) \
                ORDER BY a.attrelid, a.attnum)::text \
              FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid \
              JOIN pg_type t ON t.oid = a.atttypid \
              LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum \
              LEFT JOIN pg_collation co ON co.oid = a.attcollation \
+             LEFT JOIN pg_description ds ON ds.objoid = a.attrelid \
+               AND ds.classoid = 'pg_class'::regclass AND ds.objsubid = a.attnum \
              {relation} AND a.attnum > 0 AND NOT a.attisdropped"
         ),
         format!(
@@ -178,7 +184,7 @@ fn queries(ns: &str, has_nulls_not_distinct: bool) -> Vec<String> {
                'schema', n.nspname, 'name', c.relname, \
                'definition', pg_get_viewdef(c.oid, true), \
                'options', coalesce(c.reloptions, '{{}}'), \
-               'comment', obj_description(c.oid, 'pg_class'), \
+               'comment', ds.description, \
                'depends', (SELECT json_agg(DISTINCT jsonb_build_object(\
                    'schema', dn.nspname, 'name', dc.relname)) \
                  FROM pg_rewrite r JOIN pg_depend d ON d.classid = 'pg_rewrite'::regclass \
@@ -186,7 +192,7 @@ fn queries(ns: &str, has_nulls_not_distinct: bool) -> Vec<String> {
                  JOIN pg_class dc ON dc.oid = d.refobjid \
                  JOIN pg_namespace dn ON dn.oid = dc.relnamespace \
                  WHERE r.ev_class = c.oid AND dc.oid <> c.oid)))::text \
-             FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace \
+             FROM pg_class c {class_comment} JOIN pg_namespace n ON n.oid = c.relnamespace \
              WHERE c.relkind = 'v' AND n.nspname IN {ns}"
         ),
         format!(
