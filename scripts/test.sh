@@ -3,7 +3,8 @@
 # Format and lint gates and the release build; then a throw-away PostgreSQL and
 # MariaDB (scripts/db.sh: installs MariaDB when missing and running as root, starts
 # both on free loopback ports, exports ALUDEL_TEST_POSTGRES_URL /
-# ALUDEL_TEST_MYSQL_URL); then every test of the workspace and one total line. The
+# ALUDEL_TEST_MYSQL_URL); the pinned Python virtualenvs of the model-source tests
+# (scripts/pyenv.sh, ALUDEL_TEST_PYTHON); then every test of the workspace and one total line. The
 # servers and their folders are removed on exit, whether the tests pass or fail; the
 # exit status is the tests' status. When both URLs are exported already, those
 # servers are used and none is started.
@@ -27,6 +28,13 @@ cleanup() {
 trap cleanup EXIT
 if ! start_test_databases; then
     echo "test.sh: a database server failed to start (its log is above)" >&2
+    exit 1
+fi
+
+# shellcheck source=scripts/pyenv.sh
+source scripts/pyenv.sh
+if ! ensure_test_python; then
+    echo "test.sh: the Python test environment could not be made (see above)" >&2
     exit 1
 fi
 

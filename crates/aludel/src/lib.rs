@@ -37,6 +37,7 @@ pub mod display;
 pub mod error;
 pub mod init;
 pub mod project;
+pub mod python;
 pub mod revision;
 pub mod runtime;
 pub mod script;

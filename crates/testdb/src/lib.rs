@@ -606,3 +606,50 @@ mod tests {
         assert!(!mask_password("nonsense secret").contains("secret"));
     }
 }
+
+/// The Python environments scripts/pyenv.sh makes for tests that run Python
+/// (model sources, `import-alembic`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Python {
+    /// SQLAlchemy 2.x, SQLModel, Alembic, psycopg2 and PyMySQL (`ALUDEL_TEST_PYTHON`).
+    Current,
+    /// SQLAlchemy 1.4 and an Alembic that runs on it (`ALUDEL_TEST_PYTHON_SA14`).
+    SqlAlchemy14,
+}
+
+impl Python {
+    pub fn env_var(self) -> &'static str {
+        match self {
+            Python::Current => "ALUDEL_TEST_PYTHON",
+            Python::SqlAlchemy14 => "ALUDEL_TEST_PYTHON_SA14",
+        }
+    }
+
+    /// The interpreter, or `None` (after a loud `SKIPPED: …` line) when its variable
+    /// is unset outside CI; PANICS in CI when it is unset or names no file.
+    pub fn interpreter(self) -> Option<std::path::PathBuf> {
+        let Some(path) = std::env::var_os(self.env_var()).filter(|p| !p.is_empty()) else {
+            if in_ci() {
+                panic!(
+                    "aludel-testdb: {} is not set but CI is: the Python tests cannot run. \
+                     Run the suite with scripts/test.sh, which makes the virtualenvs.",
+                    self.env_var()
+                );
+            }
+            loud(&format!(
+                "SKIPPED: Python tests: {} is not set. Run scripts/test.sh, or \
+                 `source scripts/pyenv.sh && ensure_test_python` before cargo test.",
+                self.env_var()
+            ));
+            return None;
+        };
+        let path = std::path::PathBuf::from(path);
+        assert!(
+            path.is_file(),
+            "aludel-testdb: {} = {} is not a file",
+            self.env_var(),
+            path.display()
+        );
+        Some(path)
+    }
+}
