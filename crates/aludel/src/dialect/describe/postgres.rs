@@ -127,7 +127,8 @@ fn queries(ns: &str, has_nulls_not_distinct: bool) -> Vec<String> {
         format!(
             "SELECT json_agg(json_build_object(\
                'table', con.conrelid::bigint, 'name', con.conname, 'kind', con.contype::text, \
-               'definition', pg_get_constraintdef(con.oid), \
+               'definition', CASE WHEN con.contype IN ('u', 'c', 'x') \
+                 THEN pg_get_constraintdef(con.oid) ELSE '' END, \
                'deferrable', con.condeferrable, 'deferred', con.condeferred, \
                'columns', (SELECT json_agg(a.attname ORDER BY k.o) \
                  FROM unnest(con.conkey) WITH ORDINALITY k(n, o) \
@@ -152,7 +153,8 @@ fn queries(ns: &str, has_nulls_not_distinct: bool) -> Vec<String> {
                'key_count', i.indnkeyatts, 'nulls_not_distinct', {index_nulls}, \
                'options', coalesce(ic.reloptions, '{{}}'), \
                'keys', (SELECT json_agg(json_build_object(\
-                   'text', pg_get_indexdef(i.indexrelid, k.o::int, true), \
+                   'text', CASE WHEN k.n = 0 \
+                     THEN pg_get_indexdef(i.indexrelid, k.o::int, true) ELSE '' END, \
                    'column', ka.attname, \
                    'option', i.indoption[(k.o - 1)::int], \
                    'opclass', (SELECT oc.opcname FROM pg_opclass oc \
@@ -257,6 +259,8 @@ struct ConstraintRow {
     table: i64,
     name: String,
     kind: String,
+    /// `pg_get_constraintdef`, read only where it says more than the other
+    /// fields (unique, check and exclusion constraints); empty otherwise.
     definition: String,
     deferrable: bool,
     deferred: bool,
@@ -286,6 +290,7 @@ struct IndexRow {
 
 #[derive(Deserialize)]
 struct IndexKeyRow {
+    /// An expression key's text; empty for a column key (`column` names it).
     text: String,
     column: Option<String>,
     option: Option<i64>,
