@@ -583,7 +583,7 @@ fn an_unrendered_revision_refuses_to_run_on_every_database() {
         let file = dir.join("migrations/versions/20260111_f6000_normalise_names.sql");
         let text = std::fs::read_to_string(&file).unwrap();
         assert!(
-            text.contains(&format!(
+            text.contains(
                 "-- aludel:upgrade\n\
                  -- aludel:unrendered Alembic's upgrade() cannot be rendered as SQL offline: reads the database: executes `SELECT id, name FROM users` (alembic/versions/20260111_f6000_normalise_names.py:19)\n\
                  -- This section refuses to run until it holds SQL: write the SQL that does what\n\
@@ -591,7 +591,7 @@ fn an_unrendered_revision_refuses_to_run_on_every_database() {
                  --\n\
                  -- def upgrade():\n\
                  --     bind = op.get_bind()\n"
-            )),
+            ),
             "{d}: {text}"
         );
         let refusal = format!(
