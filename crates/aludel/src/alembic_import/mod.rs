@@ -289,7 +289,7 @@ fn dialect_of_url(url: &str) -> Result<String> {
     let parsed = DatabaseUrl::parse(url).map_err(|e| {
         CommandError::new(format!("The database URL cannot be read: {e}"))
             .with_hint("pass --dialect postgresql, mysql, mariadb or sqlite instead")
-            .with_kind("invalid_url")
+            .with_kind("invalid_database_url")
     })?;
     Ok(match parsed.dialect() {
         Dialect::Postgres => "postgresql",
