@@ -196,6 +196,10 @@ pub enum Command {
         #[command(flatten)]
         offline: OfflineArgs,
     },
+    /// Turn an Alembic project into an aludel project beside its alembic.ini: the
+    /// same revisions, with the SQL Alembic's offline mode emits for the dialect
+    #[command(alias = "import_alembic")]
+    ImportAlembic(ImportAlembicArgs),
     /// Open the revision file(s) an identifier names in $VISUAL / $EDITOR
     Edit {
         /// A revision id or prefix, `head`, `current`, a label, …
@@ -249,6 +253,39 @@ pub struct RevisionArgs {
     /// With --autogenerate: write the revision even when nothing differs
     #[arg(long = "allow-empty", alias = "allow_empty", requires = "autogenerate")]
     pub allow_empty: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct ImportAlembicArgs {
+    /// The Alembic project's configuration file
+    #[arg(default_value = "alembic.ini", value_name = "PATH/alembic.ini")]
+    pub ini: PathBuf,
+    /// The dialect to render the SQL for (default: the dialect of --url,
+    /// DATABASE_URL, else alembic.ini's sqlalchemy.url)
+    #[arg(long, value_enum)]
+    pub dialect: Option<ImportDialect>,
+    /// The Python that has the project's Alembic installed (default:
+    /// .venv/bin/python or venv/bin/python beside alembic.ini, else python3)
+    #[arg(long, value_name = "PATH")]
+    pub python: Option<PathBuf>,
+    /// Write the project even when revisions cannot be rendered offline: their
+    /// sections refuse to run until a person writes their SQL
+    #[arg(long = "allow-unrendered", alias = "allow_unrendered")]
+    pub allow_unrendered: bool,
+}
+
+/// SQLAlchemy's dialects that aludel runs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ImportDialect {
+    /// PostgreSQL
+    #[value(alias = "postgres")]
+    Postgresql,
+    /// MySQL
+    Mysql,
+    /// MariaDB
+    Mariadb,
+    /// SQLite
+    Sqlite,
 }
 
 /// What autogenerate compares, for `revision --autogenerate` and `check`.

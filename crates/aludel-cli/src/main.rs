@@ -4,6 +4,7 @@
 mod args;
 mod autogen;
 mod db;
+mod import;
 mod progress;
 mod render;
 

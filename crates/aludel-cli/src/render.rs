@@ -357,6 +357,7 @@ pub fn run(cli: &Cli, out: &Out) -> Result<()> {
             }
             out.json(|| json!({"revisions": revisions_json(project, &revs)}));
         }
+        Command::ImportAlembic(args) => crate::import::run(cli, args, out, cwd()?)?,
         Command::Edit { rev } => {
             let project = open_project(cli)?;
             let editor = command::editor_from_env();
@@ -408,7 +409,7 @@ fn report_generated(out: &Out, generated: &command::GeneratedRevision) {
     out.json(|| json!({"revision": generated.revision, "path": absolute(&generated.path).display().to_string()}));
 }
 
-fn absolute(p: &Path) -> PathBuf {
+pub(crate) fn absolute(p: &Path) -> PathBuf {
     std::path::absolute(p).unwrap_or_else(|_| p.to_path_buf())
 }
 

@@ -131,6 +131,46 @@ fn case(kind: &'static str, run: impl Fn(&Fixture) -> Output + 'static) -> Case 
     (kind, Box::new(run))
 }
 
+/// An Alembic project in `sub/` (its alembic.ini) and a stand-in for its Python
+/// at `sub/python` that prints `answer` (what the import driver would print) and
+/// exits with `status`, so that the import's errors need no Alembic installed.
+fn alembic_stand_in(f: &Fixture, answer: &str, status: i32) {
+    f.write("sub/alembic.ini", "[alembic]\nscript_location = alembic\n");
+    f.write(
+        "sub/python",
+        &format!(
+            "#!/bin/sh\ncat <<'EOF'\n{answer}\nEOF\necho 'Traceback: boom' >&2\nexit {status}\n"
+        ),
+    );
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(
+        f.path().join("sub/python"),
+        std::fs::Permissions::from_mode(0o755),
+    )
+    .unwrap();
+}
+
+/// The driver's answer for a project with one revision `r1` (labelled `label`),
+/// whose upgrade is `upgrade` (a JSON object).
+fn alembic_answer(f: &Fixture, label: &str, upgrade: &str) -> String {
+    let dir = f.path().join("sub/alembic/versions");
+    format!(
+        r#"{{"ok": true, "dialect": "sqlite", "url": null, "options": {{}}, "version_locations": ["{d}"], "recursive_version_locations": false, "post_write_hooks": [], "env": {{}}, "revisions": [{{"revision": "r1", "down_revisions": [], "branch_labels": ["{label}"], "depends_on": [], "message": "m", "create_date": "", "path": "{d}/r1_m.py", "upgrade": {upgrade}, "downgrade": {{"sql": "", "outside_transaction": false}}}}]}}"#,
+        d = dir.display()
+    )
+}
+
+fn import_with_stand_in(f: &Fixture, extra: &[&str]) -> Output {
+    let mut args = vec![
+        "import-alembic",
+        "sub/alembic.ini",
+        "--python",
+        "sub/python",
+    ];
+    args.extend_from_slice(extra);
+    f.run(&args)
+}
+
 /// A revision file `x` as written.
 fn bad_file(f: &Fixture, text: &str) {
     f.rev_text("x", text);
@@ -499,6 +539,72 @@ fn cases() -> Vec<Case> {
                 "",
             );
             f.run(&["upgrade", "head"])
+        }),
+        case("unrendered_section", |f| {
+            f.rev(
+                "b",
+                "a",
+                "-- aludel:unrendered Alembic's upgrade() cannot be rendered as SQL offline: reads the database",
+                "DROP TABLE tb;",
+            );
+            f.run(&["upgrade", "head"])
+        }),
+        case("unrendered_outside_section", |f| {
+            bad_file(
+                f,
+                "-- x\n--\n-- Revision ID: x\n-- Revises: b\n\n-- aludel:unrendered\n-- aludel:upgrade\n",
+            );
+            f.run(&["heads"])
+        }),
+        case("unrendered_revisions", |f| {
+            let answer = alembic_answer(
+                f,
+                "lib",
+                r#"{"error": "reads the database: executes `SELECT id FROM t`", "line": 19, "source": "def upgrade():\n    pass\n"}"#,
+            );
+            alembic_stand_in(f, &answer, 0);
+            import_with_stand_in(f, &[])
+        }),
+        case("config_exists", |f| {
+            alembic_stand_in(f, "{}", 0);
+            f.write("sub/aludel.toml", BASE_CONFIG);
+            import_with_stand_in(f, &[])
+        }),
+        case("alembic_ini_missing", |f| f.run(&["import-alembic"])),
+        case("python_not_found", |f| {
+            alembic_stand_in(f, "{}", 0);
+            f.run(&[
+                "import-alembic",
+                "sub/alembic.ini",
+                "--python",
+                "sub/no-such-python",
+            ])
+        }),
+        case("alembic_not_installed", |f| {
+            alembic_stand_in(
+                f,
+                r#"{"ok": false, "kind": "alembic_not_installed", "error": "Alembic or SQLAlchemy cannot be imported by sub/python: ModuleNotFoundError: No module named 'alembic'", "detail": ""}"#,
+                0,
+            );
+            import_with_stand_in(f, &[])
+        }),
+        case("no_dialect", |f| {
+            alembic_stand_in(
+                f,
+                r#"{"ok": false, "kind": "no_dialect", "error": "SQLAlchemy has no dialect 'driver': NoSuchModuleError: Can't load plugin: sqlalchemy.dialects:driver", "detail": ""}"#,
+                0,
+            );
+            import_with_stand_in(f, &[])
+        }),
+        case("alembic_import_failed", |f| {
+            alembic_stand_in(f, "", 1);
+            import_with_stand_in(f, &["--dialect", "sqlite"])
+        }),
+        case("alembic_revision_not_importable", |f| {
+            let answer =
+                alembic_answer(f, "api@v2", r#"{"sql": "", "outside_transaction": false}"#);
+            alembic_stand_in(f, &answer, 0);
+            import_with_stand_in(f, &[])
         }),
         case("copy_from_stdin", |f| {
             f.rev("b", "a", "COPY ta FROM STDIN;", "");

@@ -29,6 +29,7 @@
 //! SQL of a run can be rendered without a database ([`command::upgrade_sql`]). A
 //! runnable program is `examples/health.rs`.
 
+pub mod alembic_import;
 pub mod autogen;
 pub mod command;
 pub mod config;

@@ -44,18 +44,7 @@ impl Project {
             &config.version_locations,
             config.recursive_version_locations,
         )?;
-        let specs = files
-            .iter()
-            .map(|f| RevisionSpec {
-                revision: f.revision.clone(),
-                down_revisions: f.down_revisions.clone(),
-                branch_labels: f.branch_labels.clone(),
-                depends_on: f.depends_on.clone(),
-                source: f.path.to_string_lossy().into_owned(),
-                lines: f.header_lines,
-            })
-            .collect();
-        let map = RevisionMap::build(specs)?;
+        let map = RevisionMap::build(files.iter().map(spec_of).collect())?;
         Ok(Project { config, files, map })
     }
 
@@ -106,6 +95,18 @@ impl Project {
             .iter()
             .find(|loc| normalize(loc) == wanted)
             .cloned()
+    }
+}
+
+/// What the revision graph needs of a revision file.
+pub(crate) fn spec_of(f: &RevisionFile) -> RevisionSpec {
+    RevisionSpec {
+        revision: f.revision.clone(),
+        down_revisions: f.down_revisions.clone(),
+        branch_labels: f.branch_labels.clone(),
+        depends_on: f.depends_on.clone(),
+        source: f.path.to_string_lossy().into_owned(),
+        lines: f.header_lines,
     }
 }
 

@@ -266,7 +266,7 @@ fn generate(project: &Project, req: Request) -> Result<GeneratedRevision> {
         (req.body.downgrade_transactional, "-- aludel:downgrade"),
     ] {
         if !transactional {
-            text = outside_transaction(&text, marker, &template_path)?;
+            text = mark_outside_transaction(&text, marker, &template_path)?;
         }
     }
     verify_rendered(
@@ -296,7 +296,11 @@ fn generate(project: &Project, req: Request) -> Result<GeneratedRevision> {
 
 /// `text` with its `marker` line (`-- aludel:upgrade`) running the section
 /// outside a transaction.
-fn outside_transaction(text: &str, marker: &str, template: &Path) -> Result<String> {
+pub(crate) fn mark_outside_transaction(
+    text: &str,
+    marker: &str,
+    template: &Path,
+) -> Result<String> {
     let mut found = false;
     let lines: Vec<String> = text
         .lines()

@@ -12,6 +12,7 @@ mod migrate;
 
 pub use crate::init::{init, list_templates, InitAction, InitOptions, InitReport, TemplateInfo};
 pub use edit::{edit, editor_from_env};
+pub(crate) use generate::mark_outside_transaction;
 pub use generate::{
     merge, revision, revision_with_body, GeneratedRevision, MergeOptions, RevisionBody,
     RevisionOptions,

@@ -21,7 +21,7 @@ use crate::dialect::{check_table_names, version_change_sql, SqlDialect, TableRef
 use crate::error::{CommandError, Error, Result};
 use crate::project::Project;
 use crate::revision::{Plan, StepKind, VersionChange};
-use crate::script::Section;
+use crate::script::{Section, UNRENDERED_MARKER};
 use crate::sql::{split_statements, Statement};
 
 /// The two tables aludel keeps in a database.
@@ -233,6 +233,39 @@ fn check_statements(
     Ok(())
 }
 
+/// Refuses a section marked `-- aludel:unrendered`: its SQL is still to be written.
+fn refuse_unrendered(
+    section: &Section,
+    path: &std::path::Path,
+    revision: &str,
+    kind: StepKind,
+) -> Result<()> {
+    let Some(unrendered) = &section.unrendered else {
+        return Ok(());
+    };
+    let mut error = CommandError::new(format!(
+        "{}:{}: the {} section of revision {revision} has no SQL yet, so it cannot run",
+        path.display(),
+        unrendered.line,
+        kind.name()
+    ));
+    if !unrendered.reason.is_empty() {
+        error = error.with_reason(format!(
+            "it is marked '{UNRENDERED_MARKER}': {}",
+            unrendered.reason
+        ));
+    }
+    Err(error
+        .with_hint(format!(
+            "write the section's SQL in {} (the code it came from is quoted there), then delete the '{UNRENDERED_MARKER}' line; nothing ran",
+            path.display()
+        ))
+        .with_kind("unrendered_section")
+        .with_revision(revision)
+        .with_location(Some(path), Some(unrendered.line))
+        .into())
+}
+
 /// Turns a plan into the statements each step runs. Fails (before anything runs) on
 /// a downgrade through a revision without a downgrade section, unless allowed.
 pub fn prepare_steps(
@@ -268,6 +301,7 @@ pub fn prepare_steps(
             .map(|s| section_statements(s, sql))
             .unwrap_or_default();
         if let (Some(section), Some(path)) = (section, &path) {
+            refuse_unrendered(section, path, revision.as_deref().unwrap_or_default(), kind)?;
             check_statements(&statements, section, path, kind)?;
         }
         // A downgrade with nothing to run undoes an upgrade that ran nothing (a merge,

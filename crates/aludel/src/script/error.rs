@@ -182,6 +182,10 @@ pub enum ScriptError {
         marker: String,
     },
 
+    /// `-- aludel:unrendered` before the first section marker.
+    #[error("{}:{line}: '-- aludel:unrendered' must be inside an '-- aludel:upgrade' or '-- aludel:downgrade' section", .path.display())]
+    UnrenderedOutsideSection { path: PathBuf, line: usize },
+
     /// A section marker given twice.
     #[error("{}:{line}: '-- aludel:{marker}' appears twice (first on line {first_line})", .path.display())]
     DuplicateMarker {
@@ -328,6 +332,10 @@ impl ScriptError {
             ScriptError::DuplicateMarker { marker, .. } => {
                 format!("keep one '-- aludel:{marker}' section and merge the SQL into it")
             }
+            ScriptError::UnrenderedOutsideSection { .. } => {
+                "move the line below the section marker it is about, or delete it once the section holds its SQL"
+                    .to_owned()
+            }
             ScriptError::SectionOption { .. } => {
                 "the only option is transaction=true (the default) or transaction=false".to_owned()
             }
@@ -375,6 +383,7 @@ impl ScriptError {
             | ScriptError::DuplicateItem { path, .. }
             | ScriptError::UnknownMarker { path, .. }
             | ScriptError::DuplicateMarker { path, .. }
+            | ScriptError::UnrenderedOutsideSection { path, .. }
             | ScriptError::SectionOption { path, .. }
             | ScriptError::MissingUpgrade { path }
             | ScriptError::TextBeforeMarker { path, .. }
@@ -415,6 +424,7 @@ impl ScriptError {
             ScriptError::DuplicateItem { .. } => "duplicate_header_item",
             ScriptError::UnknownMarker { .. } => "unknown_marker",
             ScriptError::DuplicateMarker { .. } => "duplicate_marker",
+            ScriptError::UnrenderedOutsideSection { .. } => "unrendered_outside_section",
             ScriptError::SectionOption { .. } => "invalid_section_option",
             ScriptError::MissingUpgrade { .. } => "missing_upgrade_section",
             ScriptError::TextBeforeMarker { .. } => "text_before_marker",
@@ -437,6 +447,7 @@ impl ScriptError {
             | ScriptError::DuplicateItem { line, .. }
             | ScriptError::UnknownMarker { line, .. }
             | ScriptError::DuplicateMarker { line, .. }
+            | ScriptError::UnrenderedOutsideSection { line, .. }
             | ScriptError::SectionOption { line, .. }
             | ScriptError::TextBeforeMarker { line, .. }
             | ScriptError::UnknownTemplateToken { line, .. }

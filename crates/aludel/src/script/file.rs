@@ -3,7 +3,9 @@
 //! The parser reads the `--` comment header (message paragraphs, then the metadata
 //! paragraph of `Key: value` lines) and the `-- aludel:upgrade` / `-- aludel:downgrade`
 //! sections, in one pass over the lines, and reports the first problem with its file
-//! and 1-based line. It works on text it is given: it must not read files (see
+//! and 1-based line. A `-- aludel:unrendered REASON` line inside a section marks it
+//! as not written yet (`import-alembic` writes it for a revision Alembic could not
+//! render offline); the runtime refuses to run such a section. It works on text it is given: it must not read files (see
 //! `discover`), split SQL into statements (the `sql` module's job), or check
 //! references between revisions (the `revision` graph's job).
 
@@ -47,7 +49,23 @@ pub struct Section {
     pub sql: String,
     /// The 1-based file line of `sql`'s first line (`marker_line + 1`).
     pub first_line: usize,
+    /// Set when the section holds a `-- aludel:unrendered` line: its SQL has not
+    /// been written yet, so it must not run.
+    pub unrendered: Option<Unrendered>,
 }
+
+/// A `-- aludel:unrendered REASON` line: the section's SQL is still to be written
+/// by a person (the line is deleted when it is).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Unrendered {
+    /// The 1-based line of the marker.
+    pub line: usize,
+    /// The text after the marker: why the SQL could not be produced.
+    pub reason: String,
+}
+
+/// The marker that leaves a section unrendered.
+pub const UNRENDERED_MARKER: &str = "-- aludel:unrendered";
 
 /// The options written after a section marker.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -167,6 +185,7 @@ struct OpenSection {
     marker_line: usize,
     start: usize,
     has_sql: bool,
+    unrendered: Option<Unrendered>,
 }
 
 struct Header {
@@ -308,10 +327,34 @@ impl<'p> Parser<'p> {
                 }
                 (State::Section(open), LineKind::Text) => open.has_sql = true,
                 (State::Section(_), LineKind::Blank | LineKind::Comment(_)) => {}
-                (_, LineKind::Marker { word, rest }) => {
-                    if header.is_none() {
-                        header = Some(self.header(header_lines.as_slice())?);
+                (
+                    State::Section(open),
+                    LineKind::Marker {
+                        word: "unrendered",
+                        rest,
+                    },
+                ) => {
+                    if open.unrendered.is_none() {
+                        open.unrendered = Some(Unrendered {
+                            line: line_no,
+                            reason: rest.trim().to_owned(),
+                        });
                     }
+                }
+                (
+                    _,
+                    LineKind::Marker {
+                        word: "unrendered", ..
+                    },
+                ) => {
+                    self.header_if_missing(&mut header, header_lines.as_slice())?;
+                    return Err(ScriptError::UnrenderedOutsideSection {
+                        path: self.path(),
+                        line: line_no,
+                    });
+                }
+                (_, LineKind::Marker { word, rest }) => {
+                    self.header_if_missing(&mut header, header_lines.as_slice())?;
                     if let State::Section(open) = std::mem::replace(&mut state, State::Between) {
                         close(open, &text[..pos], &mut upgrade, &mut downgrade);
                     }
@@ -335,6 +378,7 @@ impl<'p> Parser<'p> {
                         marker_line: line_no,
                         start: next,
                         has_sql: false,
+                        unrendered: None,
                     });
                 }
             }
@@ -360,6 +404,19 @@ impl<'p> Parser<'p> {
             upgrade,
             downgrade: downgrade.flatten(),
         })
+    }
+
+    /// Parses the header when a marker ends it (a header error comes first: it is on
+    /// an earlier line).
+    fn header_if_missing(
+        &self,
+        header: &mut Option<Header>,
+        lines: &[(usize, &str)],
+    ) -> Result<(), ScriptError> {
+        if header.is_none() {
+            *header = Some(self.header(lines)?);
+        }
+        Ok(())
     }
 
     /// Reads a marker line's word and options.
@@ -566,10 +623,14 @@ fn close(
         marker_line: open.marker_line,
         sql,
         first_line: open.marker_line + 1,
+        unrendered: open.unrendered,
     };
     match open.which {
         Which::Upgrade => *upgrade = Some(section),
-        Which::Downgrade if open.has_sql => *downgrade = Some(Some(section)),
+        // An unrendered downgrade is not irreversible: it is still to be written.
+        Which::Downgrade if open.has_sql || section.unrendered.is_some() => {
+            *downgrade = Some(Some(section))
+        }
         // An empty downgrade is irreversible; remember the marker was seen so a
         // second one is still reported.
         Which::Downgrade => *downgrade = Some(None),
@@ -1098,6 +1159,44 @@ ALTER TABLE users DROP COLUMN email_verified;
         );
         // Empty upgrade is allowed (Alembic writes empty revisions too).
         assert_eq!(f.upgrade.sql, "");
+    }
+
+    #[test]
+    fn an_unrendered_marker_marks_its_section() {
+        let f = ok(&with_header(
+            "-- aludel:upgrade\n-- aludel:unrendered reads the database: executes `SELECT 1`\n-- def upgrade(): ...\n-- aludel:downgrade\nDROP TABLE t;\n",
+        ));
+        assert_eq!(
+            f.upgrade.unrendered,
+            Some(Unrendered {
+                line: 4,
+                reason: "reads the database: executes `SELECT 1`".to_owned()
+            })
+        );
+        assert_eq!(f.downgrade.expect("downgrade").unrendered, None);
+        // An unrendered downgrade holding no SQL is still a section (to be
+        // written), not an irreversible one; SQL under the marker does not clear it.
+        let f = ok(&with_header(
+            "-- aludel:upgrade\nSELECT 1;\n-- aludel:downgrade\n-- aludel:unrendered\n",
+        ));
+        let down = f.downgrade.expect("an unrendered downgrade is kept");
+        assert_eq!(
+            down.unrendered.map(|u| (u.line, u.reason)),
+            Some((6, String::new()))
+        );
+        let f = ok(&with_header(
+            "-- aludel:upgrade\n-- aludel:unrendered x\nSELECT 1;\n",
+        ));
+        assert!(f.upgrade.unrendered.is_some());
+        // Before any section it is an error naming the line.
+        let e = err(&with_header(
+            "\n-- aludel:unrendered x\n-- aludel:upgrade\n",
+        ));
+        assert_eq!(
+            e.to_string(),
+            "v/x.sql:4: '-- aludel:unrendered' must be inside an '-- aludel:upgrade' or '-- aludel:downgrade' section"
+        );
+        assert_eq!(e.kind(), "unrendered_outside_section");
     }
 
     #[test]

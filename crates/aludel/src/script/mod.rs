@@ -14,7 +14,10 @@ mod write;
 
 pub use discover::{load_revision_files, revision_file_paths};
 pub use error::{Location, ScriptError, HEADER_KEYS};
-pub use file::{parse_revision_bytes, parse_revision_file, RevisionFile, Section, SectionOptions};
+pub use file::{
+    parse_revision_bytes, parse_revision_file, RevisionFile, Section, SectionOptions, Unrendered,
+    UNRENDERED_MARKER,
+};
 pub use naming::{
     new_revision_id, render_file_name, slugify, validate_branch_label, validate_dependency,
     validate_revision_id, CreateDate, DEFAULT_FILE_TEMPLATE, DEFAULT_TRUNCATE_SLUG_LENGTH,
