@@ -570,7 +570,7 @@ fn absolute(cwd: &Path) -> Result<PathBuf, InitError> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::config::{Config, ConfigError, ConfigOptions, Environment};
+    use crate::config::{Config, ConfigError, ConfigOptions, Environment, SchemaSource};
     use std::collections::HashMap;
 
     const SCRIPT: &str = crate::script::DEFAULT_TEMPLATE;
@@ -692,7 +692,10 @@ mod tests {
             cfg.version_locations,
             vec![root.join("migrations/versions")]
         );
-        assert_eq!(cfg.autogenerate.schema, root.join("schema.sql"));
+        assert_eq!(
+            cfg.autogenerate.schema,
+            [SchemaSource::Sql(root.join("schema.sql"))]
+        );
         assert_eq!(
             cfg.file_template,
             "{year}{month}{day}_{hour}{minute}_{rev}_{slug}"
@@ -828,7 +831,10 @@ mod tests {
         assert!(root.join("conf/schema.sql").is_file());
         let cfg = load(&root, Some("conf/aludel.toml"), None).unwrap();
         assert_eq!(cfg.script_location, root.join("db/migrations"));
-        assert_eq!(cfg.autogenerate.schema, root.join("conf/schema.sql"));
+        assert_eq!(
+            cfg.autogenerate.schema,
+            [SchemaSource::Sql(root.join("conf/schema.sql"))]
+        );
     }
 
     #[test]
@@ -901,7 +907,9 @@ mod tests {
         assert_eq!(cfg.script_location, root.join("migrations/primary"));
         assert_eq!(
             cfg.autogenerate.schema,
-            root.join("migrations/primary/schema.sql")
+            [SchemaSource::Sql(
+                root.join("migrations/primary/schema.sql")
+            )]
         );
         let err = cfg.database_url().unwrap_err().to_string();
         assert!(err.contains("'PRIMARY_DATABASE_URL' is not set"), "{err}");

@@ -310,19 +310,28 @@ async fn replayed_history(
 }
 
 /// The desired schema, loaded into a shadow database and described; the shadow
-/// database is kept for the verification (which copies it where it can).
+/// database is kept for the verification (which copies it where it can). The
+/// sources are read (Python, commands) while the shadow database is made.
 async fn desired_schema(
     project: &Project,
     url: &DatabaseUrl,
     shadow_url: Option<&DatabaseUrl>,
     scope: &DescribeScope,
 ) -> Result<(Schema, ShadowDatabase)> {
-    let files = desired::schema_files(&project.config.autogenerate.schema)?;
-    let mut shadow = ShadowDatabase::create(url, shadow_url)
-        .await
-        .map_err(db_error("creating a shadow database"))?;
+    let sources = desired::Sources::for_project(project, url);
+    let read = tokio::task::spawn_blocking(move || sources.read());
+    let (statements, shadow) = tokio::join!(read, ShadowDatabase::create(url, shadow_url));
+    let statements = statements.unwrap_or_else(|e| std::panic::resume_unwind(e.into_panic()));
+    // A source's error is the one to act on, whatever happened to the shadow.
+    let statements = match (statements, shadow) {
+        (Ok(statements), Ok(shadow)) => (statements, shadow),
+        (Err(e), Ok(shadow)) => return discard(shadow, Err(e.into())).await,
+        (Err(e), Err(_)) => return Err(e.into()),
+        (Ok(_), Err(e)) => return Err(db_error("creating a shadow database")(e)),
+    };
+    let (statements, mut shadow) = statements;
     let result = async {
-        desired::load(shadow.connection(), url.dialect(), &files).await?;
+        desired::load(shadow.connection(), &statements).await?;
         describe(shadow.connection(), scope)
             .await
             .map_err(db_error("reading the desired schema"))
