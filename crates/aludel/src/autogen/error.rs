@@ -170,7 +170,10 @@ impl AutogenError {
                 });
                 Some(reason)
             }
-            AutogenError::ModelCompile { exception, .. } => Some(exception.clone()),
+            AutogenError::ModelCompile { exception, .. } => exception
+                .trim_end()
+                .rsplit_once('\n')
+                .map(|(before, _)| before.to_string()),
             AutogenError::SchemaCommandFailed { stderr, .. } if !stderr.is_empty() => {
                 Some(stderr.clone())
             }

@@ -168,7 +168,9 @@ def load(module_name, attr, dialect):
         engine = create_mock_engine(dialect + "://", executor)
         metadata.create_all(engine, checkfirst=False)
     except Exception as exc:
-        raise Problem("compile_failed", exception=exception_text(exc))
+        # SQLAlchemy's own frames say nothing to the project: the exception only.
+        only = "".join(traceback.format_exception_only(type(exc), exc))
+        raise Problem("compile_failed", exception=only.strip())
     return dict(ok=True, statements=statements, sqlalchemy=sqlalchemy.__version__)
 
 
