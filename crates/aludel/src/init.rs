@@ -789,7 +789,7 @@ mod tests {
                 attr: "Base".into()
             }]
         );
-        assert_eq!(cfg.autogenerate.python_path, [root.clone()]);
+        assert_eq!(cfg.autogenerate.python_path, std::slice::from_ref(&root));
         // An existing models file is kept.
         let again = tempfile::tempdir().unwrap();
         fs::create_dir(again.path().join("app")).unwrap();
