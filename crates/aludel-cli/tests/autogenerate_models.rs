@@ -16,15 +16,17 @@ use support::{Db, Project};
 
 /// SQLAlchemy 2.x models every database can hold: an enum, comments, a
 /// self-reference, a composite index, named unique and check constraints, server
-/// defaults.
+/// defaults, a `Uuid` (native on PostgreSQL and MariaDB 10.7+, which SQLAlchemy
+/// learns from the server's version).
 const MODELS: &str = r#"
 import enum
+import uuid
 from datetime import datetime
 from decimal import Decimal
 from typing import Optional
 
 from sqlalchemy import (CheckConstraint, DateTime, Enum, ForeignKey, Index, Numeric,
-                        String, Text, UniqueConstraint, func)
+                        String, Text, UniqueConstraint, Uuid, func)
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 print("models imported")  # what a module prints must not disturb the loader
@@ -46,6 +48,7 @@ class User(Base):
         {"comment": "people who sign in"},
     )
     id: Mapped[int] = mapped_column(primary_key=True)
+    public_id: Mapped[uuid.UUID] = mapped_column(Uuid, default=uuid.uuid4)
     email: Mapped[str] = mapped_column(String(255))
     name: Mapped[Optional[str]] = mapped_column(String(100), comment="shown name")
     status: Mapped[Status] = mapped_column(Enum(Status, name="user_status"),

@@ -310,8 +310,10 @@ async fn replayed_history(
 }
 
 /// The desired schema, loaded into a shadow database and described; the shadow
-/// database is kept for the verification (which copies it where it can). The
-/// sources are read (Python, commands) while the shadow database is made.
+/// database is kept for the verification (which copies it where it can). Sources
+/// that start processes are read on a thread of their own: while the shadow
+/// database is made, or, when SQLAlchemy compiles for the server, after asking the
+/// new shadow database its version.
 async fn desired_schema(
     project: &Project,
     url: &DatabaseUrl,
@@ -319,9 +321,27 @@ async fn desired_schema(
     scope: &DescribeScope,
 ) -> Result<(Schema, ShadowDatabase)> {
     let sources = desired::Sources::for_project(project, url);
-    let read = tokio::task::spawn_blocking(move || sources.read());
-    let (statements, shadow) = tokio::join!(read, ShadowDatabase::create(url, shadow_url));
-    let statements = statements.unwrap_or_else(|e| std::panic::resume_unwind(e.into_panic()));
+    let read = |sources: desired::Sources| async move {
+        tokio::task::spawn_blocking(move || sources.read())
+            .await
+            .unwrap_or_else(|e| std::panic::resume_unwind(e.into_panic()))
+    };
+    let (statements, shadow) = if sources.want_server_version() {
+        match ShadowDatabase::create(url, shadow_url).await {
+            Ok(mut shadow) => {
+                let conn = shadow.connection();
+                let version = conn
+                    .query_column(conn.sql().server_version_sql())
+                    .await
+                    .ok()
+                    .and_then(|v| v.into_iter().next().flatten());
+                (read(sources.with_server_version(version)).await, Ok(shadow))
+            }
+            Err(e) => (read(sources).await, Err(e)),
+        }
+    } else {
+        tokio::join!(read(sources), ShadowDatabase::create(url, shadow_url))
+    };
     // A source's error is the one to act on, whatever happened to the shadow.
     let statements = match (statements, shadow) {
         (Ok(statements), Ok(shadow)) => (statements, shadow),

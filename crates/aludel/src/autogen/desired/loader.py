@@ -1,13 +1,17 @@
 """aludel's model loader: the DDL of a project's SQLAlchemy / SQLModel models.
 
 Shipped inside the aludel binary and run with the project's Python as
-`python -c <this file> MODULE ATTR DIALECT` (aludel puts the project folder and
+`python -c <this file> MODULE ATTR DIALECT [SERVER_VERSION]` (aludel puts the
+project folder and
 `[autogenerate] python_path` on sys.path). It imports MODULE, takes ATTR (a
 dotted path; a declarative base, a SQLModel class, any object whose `.metadata`
 is a MetaData, or a MetaData itself) and has SQLAlchemy compile, for DIALECT
 (postgresql, mysql, mariadb, sqlite), every statement `metadata.create_all()`
 would run on an empty database, in its order: enum types, sequences, tables,
 constraints added after their tables (use_alter), indexes, comments.
+SERVER_VERSION (what the database says, e.g. "10.11.6-MariaDB") makes the choices
+SQLAlchemy takes from a server on first connect (MariaDB's native UUID and
+sequences, MySQL 8's default functions) as a connection to that server would.
 
 Protocol: one JSON document on standard output, nothing else there (what the
 project's modules print goes to standard error).
@@ -21,6 +25,7 @@ import importlib
 import inspect
 import json
 import os
+import re
 import sys
 import traceback
 
@@ -106,7 +111,38 @@ def candidates(module, MetaData, Table):
     return found
 
 
-def load(module_name, attr, dialect):
+def use_server_version(dialect, text):
+    """What `dialect.initialize()` decides from the server's version, without a
+    connection (SQLAlchemy 2.x has a method per vendor; 1.4 decides inline)."""
+    numbers = re.findall(r"\d+", text)
+    if not numbers:
+        return
+    info = tuple(int(n) for n in numbers[:3])
+    dialect.server_version_info = info
+    if dialect.name in ("mysql", "mariadb"):
+        is_mariadb = "mariadb" in text.lower()
+        if is_mariadb or not getattr(dialect, "is_mariadb", False):
+            dialect._set_mariadb(is_mariadb, info)
+        if not hasattr(dialect, "_casing"):
+            dialect._casing = 0
+        init = getattr(
+            dialect, "_initialize_mariadb" if is_mariadb else "_initialize_mysql", None
+        )
+        if init is not None:
+            init(None)
+        else:
+            dialect.supports_sequences = is_mariadb and info >= (10, 3)
+    elif dialect.name == "postgresql":
+        for name, since in (
+            ("supports_smallserial", (9, 2)),
+            ("supports_identity_columns", (10,)),
+            ("supports_virtual_generated_columns", (18,)),
+        ):
+            if hasattr(dialect, name):
+                setattr(dialect, name, info >= since)
+
+
+def load(module_name, attr, dialect, server_version=""):
     try:
         import sqlalchemy
         from sqlalchemy import MetaData, Table, create_mock_engine
@@ -166,6 +202,8 @@ def load(module_name, attr, dialect):
 
     try:
         engine = create_mock_engine(dialect + "://", executor)
+        if server_version:
+            use_server_version(engine.dialect, server_version)
         metadata.create_all(engine, checkfirst=False)
     except Exception as exc:
         # SQLAlchemy's own frames say nothing to the project: the exception only.

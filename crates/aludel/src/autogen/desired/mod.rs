@@ -72,6 +72,9 @@ pub struct Sources {
     url: DatabaseUrl,
     python: Option<String>,
     python_path: Vec<PathBuf>,
+    /// The shadow server's version, for `sqlalchemy:` sources (see
+    /// [`Sources::want_server_version`]).
+    server_version: Option<String>,
     shell: Shell,
 }
 
@@ -86,8 +89,24 @@ impl Sources {
             url: url.clone(),
             python: config.python.clone(),
             python_path: config.python_path.clone(),
+            server_version: None,
             shell: Shell::for_project(project),
         }
+    }
+
+    /// Whether a source compiles DDL for a server (`sqlalchemy:`), and so should
+    /// know its version: SQLAlchemy takes some choices from it (MariaDB's native
+    /// `UUID` and sequences, MySQL 8's default functions).
+    pub fn want_server_version(&self) -> bool {
+        self.sources
+            .iter()
+            .any(|s| matches!(s, SchemaSource::SqlAlchemy { .. }))
+    }
+
+    /// The version the shadow database reports (its `server_version_sql`).
+    pub fn with_server_version(mut self, version: Option<String>) -> Sources {
+        self.server_version = version;
+        self
     }
 
     /// Every statement of every source, in order. Runs the processes that

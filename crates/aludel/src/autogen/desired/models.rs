@@ -66,11 +66,12 @@ pub(super) fn statements(
             output: String::new(),
         },
     })?;
-    let args = [
+    let mut args = vec![
         module.to_string(),
         attr.to_string(),
         sources.dialect_name.to_string(),
     ];
+    args.extend(sources.server_version.clone());
     let failed = |reason: String, stderr: &str| AutogenError::PythonFailed {
         source_name: source_name.clone(),
         python: python.program.clone(),
