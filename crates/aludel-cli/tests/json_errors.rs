@@ -468,6 +468,37 @@ fn cases() -> Vec<Case> {
             );
             f.run(&["check"])
         }),
+        case("python_not_found", |f| {
+            f.ok(&["upgrade", "head"]);
+            f.append(
+                "aludel.toml",
+                "[autogenerate]\nschema = \"sqlalchemy:app.models:Base\"\npython = \"nope/python\"\n",
+            );
+            f.run(&["check"])
+        }),
+        case("python_failed", |f| {
+            f.ok(&["upgrade", "head"]);
+            f.write("bin/python", "#!/bin/sh\necho 'not a Python' >&2\nexit 1\n");
+            make_executable(&f.path().join("bin/python"));
+            f.append(
+                "aludel.toml",
+                "[autogenerate]\nschema = \"sqlalchemy:app.models:Base\"\npython = \"bin/python\"\n",
+            );
+            f.run(&["check"])
+        }),
+        case("schema_command_failed", |f| {
+            f.ok(&["upgrade", "head"]);
+            f.append(
+                "aludel.toml",
+                "[autogenerate]\nschema = \"command:echo no such model >&2; exit 2\"\n",
+            );
+            f.run(&["check"])
+        }),
+        case("schema_command_empty", |f| {
+            f.ok(&["upgrade", "head"]);
+            f.append("aludel.toml", "[autogenerate]\nschema = \"command:true\"\n");
+            f.run(&["check"])
+        }),
         case("not_up_to_date", |f| {
             f.ok(&["upgrade", "a"]);
             f.write("schema.sql", "CREATE TABLE ta (id INTEGER PRIMARY KEY);\n");
@@ -571,7 +602,7 @@ fn cases() -> Vec<Case> {
             import_with_stand_in(f, &[])
         }),
         case("alembic_ini_missing", |f| f.run(&["import-alembic"])),
-        case("python_not_found", |f| {
+        case("python_not_found@import_alembic", |f| {
             alembic_stand_in(f, "{}", 0);
             f.run(&[
                 "import-alembic",
@@ -732,6 +763,58 @@ fn server_cases() -> Vec<ServerCase> {
     ]
 }
 
+type PythonCase = (&'static str, fn(&Fixture, &str) -> Output);
+
+/// Cases that need the tests' Python (SQLAlchemy installed): the fixture runs
+/// `check` with `[autogenerate]` naming `app.models` and that Python.
+fn python_cases() -> Vec<PythonCase> {
+    fn models(f: &Fixture, python: &str, schema: &str, models: &str) -> Output {
+        check_models(f, python, schema, models, &[])
+    }
+    /// `url`: `--url` and its value, or nothing (the fixture's SQLite file).
+    fn check_models(f: &Fixture, python: &str, schema: &str, models: &str, url: &[&str]) -> Output {
+        f.ok(&["upgrade", "head"]);
+        f.write("app/__init__.py", "");
+        f.write("app/models.py", models);
+        f.append(
+            "aludel.toml",
+            &format!("[autogenerate]\nschema = \"{schema}\"\npython = {python:?}\n"),
+        );
+        f.run(&[url, &["check"]].concat())
+    }
+    const BASE: &str = "from sqlalchemy import Column, Integer, String\n\
+                        from sqlalchemy.orm import declarative_base\n\
+                        Base = declarative_base()\n\
+                        class T(Base):\n    __tablename__ = 't'\n    \
+                        id = Column(Integer, primary_key=True)\n    name = Column(String)\n";
+    vec![
+        ("sqlalchemy_not_installed", |f, python| {
+            f.write(
+                "bin/python",
+                &format!("#!/bin/sh\nexec {python} -S \"$@\"\n"),
+            );
+            make_executable(&f.path().join("bin/python"));
+            models(f, "bin/python", "sqlalchemy:app.models:Base", BASE)
+        }),
+        ("model_import_failed", |f, python| {
+            models(f, python, "sqlalchemy:app.modelz:Base", BASE)
+        }),
+        ("model_attribute_invalid", |f, python| {
+            models(f, python, "sqlalchemy:app.models:T.id", BASE)
+        }),
+        ("model_compile_failed", |f, python| {
+            // Compiled for MySQL before any connection (the server is not there).
+            let url = ["--url", "mysql://app@127.0.0.1:1/app"];
+            check_models(f, python, "sqlalchemy:app.models:Base", BASE, &url)
+        }),
+    ]
+}
+
+fn make_executable(path: &Path) {
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o755)).unwrap();
+}
+
 /// The text with the fixture's folder as `[DIR]`.
 fn stable(f: &Fixture, text: &str) -> String {
     text.replace(&f.path().display().to_string(), "[DIR]")
@@ -750,7 +833,7 @@ fn document(kind: &str, f: &Fixture, out: &Output) -> String {
     assert_eq!(stdout.lines().count(), 1, "{kind}: one document: {stdout}");
     let mut doc: serde_json::Value = serde_json::from_str(&stdout)
         .unwrap_or_else(|e| panic!("{kind}: not JSON ({e}): {stdout}"));
-    assert_eq!(doc["error"]["kind"], kind, "{kind}: {stdout}");
+    assert_eq!(doc["error"]["kind"], kind_of(kind), "{kind}: {stdout}");
     let steps = doc
         .get_mut("error")
         .and_then(|e| e.get_mut("committed_steps"))
@@ -763,7 +846,14 @@ fn document(kind: &str, f: &Fixture, out: &Output) -> String {
     stable(f, &serde_json::to_string_pretty(&doc).unwrap())
 }
 
+/// A case's label is its kind, or `kind@where` for a second command that reports
+/// the same kind (its snapshot is `kind_where`).
+fn kind_of(label: &str) -> &str {
+    label.split('@').next().unwrap_or(label)
+}
+
 fn snapshot(kind: &str, doc: &str) {
+    let kind = &kind.replace('@', "_");
     insta::with_settings!({
         filters => vec![
             (r"\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}:\d{2}(\.\d+)?([+-]\d{2}(:?\d{2})?|Z| UTC)?", "[TIME]"),
@@ -808,6 +898,28 @@ fn error_kinds_that_need_a_server() {
     }
 }
 
+#[test]
+fn error_kinds_that_need_python() {
+    let Some(python) = aludel_testdb::Python::Current.interpreter() else {
+        return;
+    };
+    let python = python.display().to_string();
+    for (kind, run) in python_cases() {
+        let f = Fixture::new();
+        let out = run(&f, &python);
+        // The interpreter's and the folder's real paths differ per machine.
+        let real = std::fs::canonicalize(f.path()).unwrap();
+        let text = String::from_utf8_lossy(&out.stdout)
+            .replace(&real.display().to_string(), &f.path().display().to_string())
+            .replace(&python, "[PYTHON]");
+        let out = Output {
+            stdout: text.into_bytes(),
+            ..out
+        };
+        snapshot(kind, &document(kind, &f, &out));
+    }
+}
+
 /// The kinds docs/json-output.md lists, in its kinds table.
 fn documented_kinds() -> BTreeSet<String> {
     let doc = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../docs/json-output.md");
@@ -830,7 +942,8 @@ fn every_documented_kind_has_a_case_and_every_case_is_documented() {
         .into_iter()
         .map(|(kind, _)| kind)
         .chain(server_cases().into_iter().map(|(kind, _)| kind))
-        .map(str::to_string)
+        .chain(python_cases().into_iter().map(|(kind, _)| kind))
+        .map(|label| kind_of(label).to_string())
         .chain(UNREACHABLE.iter().map(|(kind, _)| kind.to_string()))
         .collect();
     assert_eq!(documented_kinds(), tested);

@@ -169,9 +169,13 @@ struct Template {
     readme: &'static str,
     config: &'static str,
     script: &'static str,
-    schema: &'static str,
+    /// `schema.sql` (beside aludel.toml, or in each database's folder); `None` when
+    /// the desired schema is not SQL (the models of `project_files`).
+    schema: Option<&'static str>,
     /// For templates with one sub-folder per database: its README and the names.
     databases: Option<(&'static str, &'static [&'static str])>,
+    /// Files beside aludel.toml (path relative to it, contents), written when absent.
+    project_files: &'static [(&'static str, &'static str)],
 }
 
 const TEMPLATES: &[Template] = &[
@@ -180,19 +184,39 @@ const TEMPLATES: &[Template] = &[
         readme: include_str!("../templates/generic/README.md"),
         config: include_str!("../templates/generic/aludel.toml"),
         script: crate::script::DEFAULT_TEMPLATE,
-        schema: include_str!("../templates/generic/schema.sql"),
+        schema: Some(include_str!("../templates/generic/schema.sql")),
         databases: None,
+        project_files: &[],
     },
     Template {
         name: "multidb",
         readme: include_str!("../templates/multidb/README.md"),
         config: include_str!("../templates/multidb/aludel.toml"),
         script: crate::script::DEFAULT_TEMPLATE,
-        schema: include_str!("../templates/multidb/schema.sql"),
+        schema: Some(include_str!("../templates/multidb/schema.sql")),
         databases: Some((
             include_str!("../templates/multidb/database.README.md"),
             &["primary", "analytics"],
         )),
+        project_files: &[],
+    },
+    Template {
+        name: "sqlalchemy",
+        readme: include_str!("../templates/sqlalchemy/README.md"),
+        config: include_str!("../templates/sqlalchemy/aludel.toml"),
+        script: crate::script::DEFAULT_TEMPLATE,
+        schema: None,
+        databases: None,
+        project_files: &[
+            (
+                "app/__init__.py",
+                include_str!("../templates/sqlalchemy/app/__init__.py"),
+            ),
+            (
+                "app/models.py",
+                include_str!("../templates/sqlalchemy/app/models.py"),
+            ),
+        ],
     },
 ];
 
@@ -296,7 +320,9 @@ fn plan(template: &Template, dir: &Path, config_path: &Path, config_dir: &Path, 
                     sub.join("README.md"),
                     &readme.replace("{{name}}", name),
                 ));
-                files.push(new_file(sub.join("schema.sql"), template.schema));
+                if let Some(schema) = template.schema {
+                    files.push(new_file(sub.join("schema.sql"), schema));
+                }
             }
         }
     }
@@ -310,10 +336,23 @@ fn plan(template: &Template, dir: &Path, config_path: &Path, config_dir: &Path, 
         contents: render_config(template.config, rel),
         skip_if_exists: true,
     });
-    if template.databases.is_none() {
+    if let (None, Some(schema)) = (template.databases, template.schema) {
         files.push(PlannedFile {
             path: config_dir.join("schema.sql"),
-            contents: template.schema.to_string(),
+            contents: schema.to_string(),
+            skip_if_exists: true,
+        });
+    }
+    for (path, contents) in template.project_files {
+        let path = config_dir.join(path);
+        for d in path.parent().map(missing_ancestors).unwrap_or_default() {
+            if !directories.contains(&d) {
+                directories.push(d);
+            }
+        }
+        files.push(PlannedFile {
+            path,
+            contents: contents.to_string(),
             skip_if_exists: true,
         });
     }
@@ -570,7 +609,7 @@ fn absolute(cwd: &Path) -> Result<PathBuf, InitError> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::config::{Config, ConfigError, ConfigOptions, Environment};
+    use crate::config::{Config, ConfigError, ConfigOptions, Environment, SchemaSource};
     use std::collections::HashMap;
 
     const SCRIPT: &str = crate::script::DEFAULT_TEMPLATE;
@@ -626,7 +665,7 @@ mod tests {
     fn templates_are_listed_with_their_readme_first_line() {
         let list = list_templates();
         let names: Vec<&str> = list.iter().map(|t| t.name).collect();
-        assert_eq!(names, ["generic", "multidb"]);
+        assert_eq!(names, ["generic", "multidb", "sqlalchemy"]);
         assert_eq!(
             list[0].description,
             "Single database: one aludel.toml table and one migrations folder."
@@ -634,6 +673,10 @@ mod tests {
         assert_eq!(
             list[1].description,
             "Several databases in one aludel.toml, each with its own migrations folder."
+        );
+        assert_eq!(
+            list[2].description,
+            "Single database whose desired schema is SQLAlchemy models (app/models.py, FastAPI-style)."
         );
         for t in TEMPLATES {
             assert_eq!(t.script, SCRIPT, "{}", t.name);
@@ -692,7 +735,10 @@ mod tests {
             cfg.version_locations,
             vec![root.join("migrations/versions")]
         );
-        assert_eq!(cfg.autogenerate.schema, root.join("schema.sql"));
+        assert_eq!(
+            cfg.autogenerate.schema,
+            [SchemaSource::Sql(root.join("schema.sql"))]
+        );
         assert_eq!(
             cfg.file_template,
             "{year}{month}{day}_{hour}{minute}_{rev}_{slug}"
@@ -703,6 +749,61 @@ mod tests {
             url.sqlite_target(),
             Some(crate::config::SqliteTarget::File("app.db".into()))
         );
+    }
+
+    #[test]
+    fn sqlalchemy_lays_out_an_app_package_beside_aludel_toml() {
+        let tmp = tempfile::tempdir().unwrap();
+        let root = crate::config::normalize(tmp.path());
+        init(&InitOptions {
+            template: "sqlalchemy".to_string(),
+            ..opts(tmp.path())
+        })
+        .unwrap();
+        assert_eq!(
+            tree(&root),
+            [
+                "aludel.toml",
+                "app/",
+                "app/__init__.py",
+                "app/models.py",
+                "migrations/",
+                "migrations/README.md",
+                "migrations/script.sql.tmpl",
+                "migrations/versions/",
+            ]
+        );
+        let readme = fs::read_to_string(root.join("migrations/README.md")).unwrap();
+        for command in [
+            "aludel revision --autogenerate -m \"",
+            "aludel upgrade head",
+            "aludel check",
+        ] {
+            assert!(readme.contains(command), "{command}");
+        }
+        let cfg = load(&root, None, None).unwrap();
+        assert_eq!(
+            cfg.autogenerate.schema,
+            [SchemaSource::SqlAlchemy {
+                module: "app.models".into(),
+                attr: "Base".into()
+            }]
+        );
+        assert_eq!(cfg.autogenerate.python_path, std::slice::from_ref(&root));
+        // An existing models file is kept.
+        let again = tempfile::tempdir().unwrap();
+        fs::create_dir(again.path().join("app")).unwrap();
+        fs::write(again.path().join("app/models.py"), "mine").unwrap();
+        let report = init(&InitOptions {
+            template: "sqlalchemy".to_string(),
+            ..opts(again.path())
+        })
+        .unwrap();
+        let kept = crate::config::normalize(&again.path().join("app/models.py"));
+        assert!(report
+            .actions
+            .contains(&InitAction::SkippedExisting(kept.clone())));
+        assert_eq!(fs::read_to_string(kept).unwrap(), "mine");
     }
 
     #[test]
@@ -770,7 +871,7 @@ mod tests {
         assert_eq!(err.to_string(), "No such template 'fancy'");
         assert_eq!(
             err.hint().unwrap(),
-            "available templates: generic, multidb (see 'aludel list-templates')"
+            "available templates: generic, multidb, sqlalchemy (see 'aludel list-templates')"
         );
         assert!(tree(tmp.path()).is_empty());
     }
@@ -828,7 +929,10 @@ mod tests {
         assert!(root.join("conf/schema.sql").is_file());
         let cfg = load(&root, Some("conf/aludel.toml"), None).unwrap();
         assert_eq!(cfg.script_location, root.join("db/migrations"));
-        assert_eq!(cfg.autogenerate.schema, root.join("conf/schema.sql"));
+        assert_eq!(
+            cfg.autogenerate.schema,
+            [SchemaSource::Sql(root.join("conf/schema.sql"))]
+        );
     }
 
     #[test]
@@ -901,7 +1005,9 @@ mod tests {
         assert_eq!(cfg.script_location, root.join("migrations/primary"));
         assert_eq!(
             cfg.autogenerate.schema,
-            root.join("migrations/primary/schema.sql")
+            [SchemaSource::Sql(
+                root.join("migrations/primary/schema.sql")
+            )]
         );
         let err = cfg.database_url().unwrap_err().to_string();
         assert!(err.contains("'PRIMARY_DATABASE_URL' is not set"), "{err}");

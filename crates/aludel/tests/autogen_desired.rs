@@ -31,7 +31,8 @@ async fn a_folder_loads_in_path_order_and_a_failure_names_file_and_line() {
 
     let target = DatabaseUrl::parse("sqlite:///unused.db").unwrap();
     let mut shadow = ShadowDatabase::create(&target, None).await.unwrap();
-    desired::load(shadow.connection(), Dialect::Sqlite, &files)
+    let statements = desired::sql_file_statements(&files, Dialect::Sqlite).unwrap();
+    desired::load(shadow.connection(), &statements)
         .await
         .unwrap();
     let described = sqlite::describe(shadow.connection(), &DescribeScope::default())
@@ -51,19 +52,23 @@ async fn a_folder_loads_in_path_order_and_a_failure_names_file_and_line() {
     )
     .unwrap();
     let mut shadow = ShadowDatabase::create(&target, None).await.unwrap();
-    let err = desired::load(shadow.connection(), Dialect::Sqlite, &files)
+    let statements = desired::sql_file_statements(&files, Dialect::Sqlite).unwrap();
+    let err = desired::load(shadow.connection(), &statements)
         .await
         .unwrap_err();
     let AutogenError::DesiredStatement {
-        file,
-        line,
-        statement,
-        ..
+        origin, statement, ..
     } = &err
     else {
         panic!("{err:?}");
     };
-    assert_eq!((file, *line), (&schema.join("b/orders.sql"), 3));
+    assert_eq!(
+        origin,
+        &desired::StatementOrigin::File {
+            path: schema.join("b/orders.sql"),
+            line: 3
+        }
+    );
     assert_eq!(statement, "CREAT INDEX x ON orders (id)");
     assert!(
         err.to_string()

@@ -310,19 +310,48 @@ async fn replayed_history(
 }
 
 /// The desired schema, loaded into a shadow database and described; the shadow
-/// database is kept for the verification (which copies it where it can).
+/// database is kept for the verification (which copies it where it can). Sources
+/// that start processes are read on a thread of their own: while the shadow
+/// database is made, or, when SQLAlchemy compiles for the server, after asking the
+/// new shadow database its version.
 async fn desired_schema(
     project: &Project,
     url: &DatabaseUrl,
     shadow_url: Option<&DatabaseUrl>,
     scope: &DescribeScope,
 ) -> Result<(Schema, ShadowDatabase)> {
-    let files = desired::schema_files(&project.config.autogenerate.schema)?;
-    let mut shadow = ShadowDatabase::create(url, shadow_url)
-        .await
-        .map_err(db_error("creating a shadow database"))?;
+    let sources = desired::Sources::for_project(project, url);
+    let read = |sources: desired::Sources| async move {
+        tokio::task::spawn_blocking(move || sources.read())
+            .await
+            .unwrap_or_else(|e| std::panic::resume_unwind(e.into_panic()))
+    };
+    let (statements, shadow) = if sources.want_server_version() {
+        match ShadowDatabase::create(url, shadow_url).await {
+            Ok(mut shadow) => {
+                let conn = shadow.connection();
+                let version = conn
+                    .query_column(conn.sql().server_version_sql())
+                    .await
+                    .ok()
+                    .and_then(|v| v.into_iter().next().flatten());
+                (read(sources.with_server_version(version)).await, Ok(shadow))
+            }
+            Err(e) => (read(sources).await, Err(e)),
+        }
+    } else {
+        tokio::join!(read(sources), ShadowDatabase::create(url, shadow_url))
+    };
+    // A source's error is the one to act on, whatever happened to the shadow.
+    let statements = match (statements, shadow) {
+        (Ok(statements), Ok(shadow)) => (statements, shadow),
+        (Err(e), Ok(shadow)) => return discard(shadow, Err(e.into())).await,
+        (Err(e), Err(_)) => return Err(e.into()),
+        (Ok(_), Err(e)) => return Err(db_error("creating a shadow database")(e)),
+    };
+    let (statements, mut shadow) = statements;
     let result = async {
-        desired::load(shadow.connection(), url.dialect(), &files).await?;
+        desired::load(shadow.connection(), &statements).await?;
         describe(shadow.connection(), scope)
             .await
             .map_err(db_error("reading the desired schema"))

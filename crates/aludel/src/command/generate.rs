@@ -425,7 +425,8 @@ fn verify_rendered(
 
 /// Runs `[hooks] post_write` on the new file; any failure is an error. The file must
 /// still be a valid revision afterwards.
-use super::hooks::{run_hook, HookValue};
+use super::hooks::run_hook;
+use super::shell::ShellValue;
 
 fn run_post_write_hooks(project: &Project, path: &Path, rev_id: &str) -> Result<Vec<String>> {
     let mut outputs = Vec::new();
@@ -435,12 +436,12 @@ fn run_post_write_hooks(project: &Project, path: &Path, rev_id: &str) -> Result<
             "post_write",
             hook,
             &[
-                HookValue::env(
+                ShellValue::env(
                     "{path}",
                     "ALUDEL_REVISION_PATH",
                     &path.display().to_string(),
                 ),
-                HookValue::env("", "ALUDEL_REVISION", rev_id),
+                ShellValue::env("", "ALUDEL_REVISION", rev_id),
             ],
         )
         .map_err(|e| match e {

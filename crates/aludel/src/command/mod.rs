@@ -9,6 +9,7 @@ mod generate;
 mod hooks;
 mod inspect;
 mod migrate;
+pub(crate) mod shell;
 
 pub use crate::init::{init, list_templates, InitAction, InitOptions, InitReport, TemplateInfo};
 pub use edit::{edit, editor_from_env};

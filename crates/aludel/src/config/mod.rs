@@ -13,6 +13,7 @@
 mod error;
 
 pub mod env;
+pub mod source;
 pub mod url;
 
 use std::collections::BTreeMap;
@@ -24,6 +25,7 @@ use toml::{Table, Value};
 
 pub use self::env::{Environment, ExpandError};
 pub use self::error::ConfigError;
+pub use self::source::SchemaSource;
 pub use self::url::{DatabaseUrl, Dialect, SqliteTarget, UrlError};
 
 /// The name of the table read when `-n` is not given.
@@ -65,6 +67,8 @@ pub(crate) const DATABASE_KEYS: &[&str] = &[
 ];
 pub(crate) const AUTOGENERATE_KEYS: &[&str] = &[
     "schema",
+    "python",
+    "python_path",
     "shadow_database_url",
     "compare_type",
     "compare_server_default",
@@ -102,8 +106,15 @@ pub enum UrlSource {
 /// `[autogenerate]`: where the desired schema is and what to compare.
 #[derive(Clone, PartialEq, Eq)]
 pub struct AutogenerateConfig {
-    /// A `.sql` file or a folder of them (absolute). Default `schema.sql`.
-    pub schema: PathBuf,
+    /// Where the desired schema comes from, in load order (never empty).
+    /// Default: `schema.sql`.
+    pub schema: Vec<SchemaSource>,
+    /// The Python that loads `sqlalchemy:` sources: a path relative to the
+    /// project folder, or a command name on the `PATH` (see [`crate::python`]).
+    pub python: Option<String>,
+    /// Folders (absolute) put on `sys.path` for `sqlalchemy:` sources, after the
+    /// project folder.
+    pub python_path: Vec<PathBuf>,
     /// A database aludel may create and drop scratch databases in. May hold a
     /// password: never print it (`Debug` masks it).
     pub shadow_database_url: Option<String>,
@@ -117,6 +128,8 @@ impl fmt::Debug for AutogenerateConfig {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("AutogenerateConfig")
             .field("schema", &self.schema)
+            .field("python", &self.python)
+            .field("python_path", &self.python_path)
             .field(
                 "shadow_database_url",
                 &self.shadow_database_url.as_deref().map(mask_text),
@@ -377,11 +390,17 @@ impl Config {
             let empty = Table::new();
             let t = t.unwrap_or(&empty);
             reader.check_keys(t, AUTOGENERATE_KEYS, &label)?;
-            let schema = reader
-                .string(t, "schema", &label)?
-                .unwrap_or_else(|| "schema.sql".to_string());
             AutogenerateConfig {
-                schema: normalize(&base_dir.join(schema)),
+                schema: reader.schema_sources(t, &label, &base_dir)?,
+                python: reader
+                    .string(t, "python", &label)?
+                    .filter(|s| !s.is_empty()),
+                python_path: reader
+                    .string_array(t, "python_path", &label)?
+                    .unwrap_or_default()
+                    .iter()
+                    .map(|p| normalize(&base_dir.join(p)))
+                    .collect(),
                 shadow_database_url: reader
                     .string(t, "shadow_database_url", &label)?
                     .filter(|s| !s.is_empty()),
@@ -646,6 +665,47 @@ impl Reader<'_> {
             None => Ok(None),
             Some(Value::String(s)) => self.expand(label, key, s).map(Some),
             Some(other) => Err(self.wrong_type(label, key, "a string", other)),
+        }
+    }
+
+    /// `schema`: one source or an array of them, each read by [`SchemaSource::parse`].
+    fn schema_sources(
+        &self,
+        table: &Table,
+        label: &str,
+        base_dir: &Path,
+    ) -> Result<Vec<SchemaSource>, ConfigError> {
+        let parse = |key: &str, text: &str| {
+            SchemaSource::parse(text, base_dir).map_err(|reason| self.invalid(label, key, &reason))
+        };
+        match table.get("schema") {
+            None => Ok(vec![parse("schema", "schema.sql")?]),
+            Some(Value::Array(_)) => {
+                let items = self.string_array(table, "schema", label)?.unwrap_or_default();
+                if items.is_empty() {
+                    return Err(self.invalid(
+                        label,
+                        "schema",
+                        "an empty array names no schema: list .sql files or folders, \
+                         \"sqlalchemy:MODULE:ATTR\" or \"command:CMD\" values",
+                    ));
+                }
+                items
+                    .iter()
+                    .enumerate()
+                    .map(|(i, text)| parse(&format!("schema[{i}]"), text))
+                    .collect()
+            }
+            Some(Value::String(text)) => {
+                let text = self.expand(label, "schema", text)?;
+                Ok(vec![parse("schema", &text)?])
+            }
+            Some(other) => Err(self.wrong_type(
+                label,
+                "schema",
+                "a string or an array of strings (.sql file or folder, \"sqlalchemy:MODULE:ATTR\", \"command:CMD\")",
+                other,
+            )),
         }
     }
 

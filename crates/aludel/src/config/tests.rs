@@ -67,12 +67,17 @@ fn minimal_file_gets_every_default() {
     assert_eq!(cfg.version_table_schema, None);
     assert!(cfg.transaction_per_migration);
     assert_eq!(cfg.lock_timeout, Duration::from_secs(60));
-    assert_eq!(cfg.autogenerate.schema, root.join("schema.sql"));
+    assert_eq!(
+        cfg.autogenerate.schema,
+        [SchemaSource::Sql(root.join("schema.sql"))]
+    );
     assert_eq!(cfg.autogenerate.shadow_database_url, None);
     assert!(cfg.autogenerate.compare_type);
     assert!(cfg.autogenerate.compare_server_default);
     assert!(cfg.autogenerate.include_schemas.is_empty());
     assert!(cfg.autogenerate.exclude_tables.is_empty());
+    assert_eq!(cfg.autogenerate.python, None);
+    assert!(cfg.autogenerate.python_path.is_empty());
     assert_eq!(cfg.hooks, HooksConfig::default());
     assert!(cfg.x_args.is_empty());
     assert_eq!(cfg.database_url_source(), None);
@@ -138,7 +143,10 @@ pre_upgrade = ["pg_dump {url} > backup_{timestamp}.sql", "true"]
     assert_eq!(cfg.version_table_schema.as_deref(), Some("public"));
     assert!(!cfg.transaction_per_migration);
     assert_eq!(cfg.lock_timeout, Duration::from_millis(500));
-    assert_eq!(cfg.autogenerate.schema, root.join("sql"));
+    assert_eq!(
+        cfg.autogenerate.schema,
+        [SchemaSource::Sql(root.join("sql"))]
+    );
     assert_eq!(
         cfg.autogenerate.shadow_database_url.as_deref(),
         Some("postgres://localhost/aludel_shadow")
@@ -306,6 +314,14 @@ fn wrong_types_are_errors() {
         e.contains("key 'compare_type' in [autogenerate] must be true or false, found string"),
         "{e}"
     );
+    let e = err_text("[aludel]\nscript_location = \"m\"\n[autogenerate]\nschema = 1\n");
+    assert!(
+        e.contains(
+            "key 'schema' in [autogenerate] must be a string or an array of strings \
+             (.sql file or folder, \"sqlalchemy:MODULE:ATTR\", \"command:CMD\"), found integer"
+        ),
+        "{e}"
+    );
     let e = err_text("[aludel]\nscript_location = \"m\"\n[hooks]\npost_write = \"x\"\n");
     assert!(
         e.contains("key 'post_write' in [hooks] must be an array of strings"),
@@ -445,14 +461,20 @@ fn named_tables_with_n() {
     assert_eq!(cfg.name, "primary");
     assert_eq!(cfg.script_location, root.join("migrations/primary"));
     // Nested [primary.autogenerate] replaces [autogenerate] as a whole.
-    assert_eq!(cfg.autogenerate.schema, root.join("primary.sql"));
+    assert_eq!(
+        cfg.autogenerate.schema,
+        [SchemaSource::Sql(root.join("primary.sql"))]
+    );
     assert!(cfg.autogenerate.compare_type);
     assert_eq!(cfg.hooks.post_write, ["echo {path}"]);
     assert_eq!(cfg.database_url().unwrap().database(), Some("p"));
 
     o.name = Some("analytics".into());
     let cfg = Config::load(&o, &e).unwrap();
-    assert_eq!(cfg.autogenerate.schema, root.join("shared.sql"));
+    assert_eq!(
+        cfg.autogenerate.schema,
+        [SchemaSource::Sql(root.join("shared.sql"))]
+    );
     assert!(!cfg.autogenerate.compare_type);
     assert_eq!(cfg.lock_timeout, Duration::from_secs(5));
     // Loading works without the variable; asking for the URL names it.
@@ -782,4 +804,66 @@ fn the_config_file_is_found_in_a_parent_and_its_paths_stay_relative_to_it() {
         .unwrap_err()
         .to_string();
     assert_eq!(e, "No config file 'other.toml' found");
+}
+
+#[test]
+fn schema_sources_python_and_python_path() {
+    let (dir, cfg) = load_text(
+        "[aludel]\nscript_location = \"m\"\n[autogenerate]\n\
+         schema = [\"db/base.sql\", \"sqlalchemy:app.models:Base\", \"command:cat extra.sql\"]\n\
+         python = \".venv/bin/python\"\npython_path = [\"src\", \".\"]\n",
+    );
+    let cfg = cfg.unwrap();
+    let root = normalize(dir.path());
+    assert_eq!(
+        cfg.autogenerate.schema,
+        [
+            SchemaSource::Sql(root.join("db/base.sql")),
+            SchemaSource::SqlAlchemy {
+                module: "app.models".into(),
+                attr: "Base".into()
+            },
+            SchemaSource::Command("cat extra.sql".into()),
+        ]
+    );
+    assert_eq!(cfg.autogenerate.python.as_deref(), Some(".venv/bin/python"));
+    assert_eq!(
+        cfg.autogenerate.python_path,
+        [root.join("src"), root.clone()]
+    );
+}
+
+#[test]
+fn a_malformed_schema_source_names_the_key_and_the_form() {
+    let e = err_text(
+        "[aludel]\nscript_location = \"m\"\n[autogenerate]\nschema = \"sqlalchemy:app.models\"\n",
+    );
+    assert!(
+        e.ends_with(
+            "aludel.toml: key 'schema' in [autogenerate]: 'sqlalchemy:app.models' names no ATTR: \
+             write sqlalchemy:MODULE:ATTR, e.g. \"sqlalchemy:app.models:Base\" \
+             (ATTR is a declarative base, a SQLModel class or a MetaData)"
+        ),
+        "{e}"
+    );
+    let e = err_text(
+        "[aludel]\nscript_location = \"m\"\n[autogenerate]\nschema = [\"schema.sql\", \"command:\"]\n",
+    );
+    assert!(
+        e.ends_with(
+            "key 'schema[1]' in [autogenerate]: 'command:' names no command: \
+             write command:CMD, e.g. \"command:cat schema.sql\""
+        ),
+        "{e}"
+    );
+    let e = err_text("[aludel]\nscript_location = \"m\"\n[autogenerate]\nschema = []\n");
+    assert!(
+        e.contains("key 'schema' in [autogenerate]: an empty array names no schema"),
+        "{e}"
+    );
+    let e = err_text("[aludel]\nscript_location = \"m\"\n[autogenerate]\npython_path = \"src\"\n");
+    assert!(
+        e.contains("key 'python_path' in [autogenerate] must be an array of strings"),
+        "{e}"
+    );
 }

@@ -74,6 +74,10 @@ pub trait SqlDialect: Send + Sync {
     /// MySQL/MariaDB, where each DDL statement commits by itself).
     fn transactional_ddl(&self) -> bool;
 
+    /// A query whose one value is the server's version as it reports it
+    /// (`10.11.6-MariaDB`, `15.4 (Debian …)`, SQLite's library version).
+    fn server_version_sql(&self) -> &'static str;
+
     /// The column type of `version_num`.
     fn version_column_type(&self) -> &'static str {
         "VARCHAR(255)"

@@ -50,6 +50,9 @@ impl SqlDialect for MySqlSql {
     fn transactional_ddl(&self) -> bool {
         false
     }
+    fn server_version_sql(&self) -> &'static str {
+        "SELECT VERSION()"
+    }
     fn history_types(&self) -> HistoryTypes {
         HistoryTypes {
             id: "BIGINT NOT NULL AUTO_INCREMENT PRIMARY KEY",

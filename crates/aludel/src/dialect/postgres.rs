@@ -39,6 +39,9 @@ impl SqlDialect for PostgresSql {
     fn transactional_ddl(&self) -> bool {
         true
     }
+    fn server_version_sql(&self) -> &'static str {
+        "SHOW server_version"
+    }
     fn history_types(&self) -> HistoryTypes {
         HistoryTypes {
             id: "BIGSERIAL PRIMARY KEY",

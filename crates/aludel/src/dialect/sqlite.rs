@@ -49,6 +49,9 @@ impl SqlDialect for SqliteSql {
     fn transactional_ddl(&self) -> bool {
         true
     }
+    fn server_version_sql(&self) -> &'static str {
+        "SELECT sqlite_version()"
+    }
     fn history_types(&self) -> HistoryTypes {
         HistoryTypes {
             id: "INTEGER PRIMARY KEY AUTOINCREMENT",

@@ -7,6 +7,7 @@
 
 use std::path::{Path, PathBuf};
 
+use crate::autogen::desired::StatementOrigin;
 use crate::autogen::AutogenError;
 use crate::dialect::{DbError, DbErrorKind};
 use crate::runtime::StepReport;
@@ -70,6 +71,13 @@ pub struct ErrorFields {
     /// The revisions an ambiguous relative step could go to.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub ways: Option<Vec<String>>,
+    /// The desired-schema source at fault (`sqlalchemy:app.models:Base`,
+    /// `command:…`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub source: Option<String>,
+    /// The Python interpreter that ran a `sqlalchemy:` source.
+    #[serde(skip_serializing_if = "Option::is_none", serialize_with = "lossy_path")]
+    pub interpreter: Option<PathBuf>,
     /// The steps of the failed run that committed before the failure.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub committed_steps: Option<Vec<StepReport>>,
@@ -126,12 +134,57 @@ fn autogen_fields(e: &AutogenError) -> ErrorFields {
         AutogenError::SchemaMissing { path, .. } => {
             ErrorFields::new("desired_schema_missing").at(Some(path), None)
         }
-        AutogenError::DesiredStatement {
-            file, line, source, ..
-        } => ErrorFields {
-            database_code: source.code.clone(),
-            ..ErrorFields::new("desired_schema_statement").at(Some(file), Some(*line))
-        },
+        AutogenError::DesiredStatement { origin, source, .. } => {
+            let fields = ErrorFields {
+                database_code: source.code.clone(),
+                ..ErrorFields::new("desired_schema_statement")
+            };
+            match origin {
+                StatementOrigin::File { path, line } => fields.at(Some(path), Some(*line)),
+                StatementOrigin::CommandOutput { source_name, line } => ErrorFields {
+                    source: Some(source_name.clone()),
+                    line: Some(*line),
+                    ..fields
+                },
+                StatementOrigin::Models {
+                    source_name,
+                    statement,
+                } => ErrorFields {
+                    source: Some(source_name.clone()),
+                    statement: Some(*statement),
+                    ..fields
+                },
+            }
+        }
+        AutogenError::PythonNotFound { source_name, .. } => {
+            model_fields("python_not_found", source_name, None)
+        }
+        AutogenError::PythonFailed {
+            source_name,
+            python,
+            ..
+        } => model_fields("python_failed", source_name, Some(python)),
+        AutogenError::SqlAlchemyMissing {
+            source_name,
+            python,
+        } => model_fields("sqlalchemy_not_installed", source_name, Some(python)),
+        AutogenError::ModelImport {
+            source_name,
+            python,
+            ..
+        } => model_fields("model_import_failed", source_name, Some(python)),
+        AutogenError::ModelAttribute { source_name, .. } => {
+            model_fields("model_attribute_invalid", source_name, None)
+        }
+        AutogenError::ModelCompile { source_name, .. } => {
+            model_fields("model_compile_failed", source_name, None)
+        }
+        AutogenError::SchemaCommandFailed { source_name, .. } => {
+            model_fields("schema_command_failed", source_name, None)
+        }
+        AutogenError::SchemaCommandEmpty { source_name } => {
+            model_fields("schema_command_empty", source_name, None)
+        }
         AutogenError::NotUpToDate { current, heads } => ErrorFields {
             version_rows: Some(current.clone()),
             heads: Some(heads.clone()),
@@ -158,6 +211,15 @@ fn autogen_fields(e: &AutogenError) -> ErrorFields {
             changes: Some(changes.clone()),
             ..ErrorFields::new("differences_found")
         },
+    }
+}
+
+/// The fields of an error about a `sqlalchemy:` or `command:` source.
+fn model_fields(kind: &'static str, source: &str, python: Option<&Path>) -> ErrorFields {
+    ErrorFields {
+        source: Some(source.to_string()),
+        interpreter: python.map(Path::to_path_buf),
+        ..ErrorFields::new(kind)
     }
 }
 

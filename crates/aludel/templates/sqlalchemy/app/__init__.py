@@ -1,0 +1,1 @@
+"""The application package. Its database models live in app/models.py."""
