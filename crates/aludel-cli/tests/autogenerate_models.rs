@@ -12,7 +12,7 @@ use std::process::Command;
 
 use aludel_testdb::{Python, Server};
 use support::roundtrip::schema_of;
-use support::{Db, Project};
+use support::{models, Db, Project};
 
 /// SQLAlchemy 2.x models every database can hold: an enum, comments, a
 /// self-reference, a composite index, named unique and check constraints, server
@@ -114,17 +114,6 @@ class Book(Base):
     blurb = Column(Text)
 "#;
 
-/// Creates the models' schema in `db` with SQLAlchemy itself (a real engine,
-/// `metadata.create_all()`), as the reference the upgraded database must equal.
-const CREATE_ALL: &str = r#"
-import importlib, sys
-from sqlalchemy import create_engine
-module, attr, url = sys.argv[1:]
-engine = create_engine(url)
-getattr(importlib.import_module(module), attr).metadata.create_all(engine)
-engine.dispose()
-"#;
-
 /// A project whose `[autogenerate]` table is `autogenerate`, with `files`.
 fn project(autogenerate: &str, files: &[(&str, &str)]) -> Project {
     let p = Project::new("");
@@ -146,33 +135,10 @@ fn python_setting(python: &Path) -> String {
     format!("python = {:?}\n", python.display().to_string())
 }
 
-/// The URL SQLAlchemy's drivers in the test Python take for `db`.
-fn sqlalchemy_url(db: &Db) -> String {
-    let url = db.url();
-    if let Some(rest) = url.strip_prefix("postgres://") {
-        format!("postgresql+psycopg2://{rest}")
-    } else if let Some(rest) = url.strip_prefix("mysql://") {
-        format!("mysql+pymysql://{rest}")
-    } else {
-        url
-    }
-}
-
 /// `create_all()` of `module:attr` (in `p`) on `fresh`, with the test Python.
 fn create_all(p: &Project, module: &str, attr: &str, fresh: &Db) {
     let python = Python::Current.interpreter().expect("the test Python");
-    let out = Command::new(python)
-        .args(["-c", CREATE_ALL, module, attr, &sqlalchemy_url(fresh)])
-        .current_dir(p.path())
-        .env("PYTHONPATH", p.path())
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "[{}] create_all: {}",
-        fresh.dialect(),
-        String::from_utf8_lossy(&out.stderr)
-    );
+    models::create_all(&python, p.path(), &format!("{module}:{attr}"), fresh);
 }
 
 /// check (exit 1) → revision --autogenerate → upgrade head → check (exit 0).
@@ -263,18 +229,7 @@ fn sqlmodel_models_from_a_src_layout_round_trip_on_every_database() {
         );
         let generated = autogenerate_and_upgrade(&p, &db);
         let python = Python::Current.interpreter().unwrap();
-        let out = Command::new(python)
-            .args([
-                "-c",
-                CREATE_ALL,
-                "heroes.models",
-                "SQLModel",
-                &sqlalchemy_url(&fresh),
-            ])
-            .env("PYTHONPATH", p.path().join("src"))
-            .output()
-            .unwrap();
-        assert!(out.status.success(), "{out:?}");
+        models::create_all(&python, &p.path().join("src"), "heroes.models:SQLModel", &fresh);
         assert_eq!(schema_of(&db), schema_of(&fresh), "{generated}");
         assert!(db.has_table("hero") && db.has_table("team"));
     }

@@ -853,7 +853,8 @@ fn kind_of(label: &str) -> &str {
 }
 
 fn snapshot(kind: &str, doc: &str) {
-    let kind = &kind.replace('@', "_");
+    let kind = kind.replace('@', "_");
+    let kind = kind.as_str();
     insta::with_settings!({
         filters => vec![
             (r"\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}:\d{2}(\.\d+)?([+-]\d{2}(:?\d{2})?|Z| UTC)?", "[TIME]"),

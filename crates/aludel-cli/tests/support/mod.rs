@@ -4,6 +4,7 @@
 
 #![allow(dead_code)]
 
+pub mod models;
 pub mod roundtrip;
 
 use std::path::{Path, PathBuf};
