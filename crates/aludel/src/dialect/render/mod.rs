@@ -8,6 +8,7 @@
 
 pub mod mysql;
 pub mod postgres;
+mod postgres_text;
 pub mod sqlite;
 
 use aludel_schema::model::ReferentialAction;

@@ -14,7 +14,10 @@
 //! - a column that gets a generated expression, or another one, is dropped and
 //!   added again (PostgreSQL 17's `SET EXPRESSION` is not used, to run on older
 //!   servers), so it moves to the end of the table; one that loses its
-//!   expression keeps its values (`DROP EXPRESSION`).
+//!   expression keeps its values (`DROP EXPRESSION`);
+//! - printed expressions go through [`super::postgres_text`], which writes the
+//!   one printed form the server does not print the same again (`IN` lists on
+//!   `varchar`) as it was written.
 
 use aludel_schema::model::{
     Column, Deferrable, EnumType, ForeignKey, Identity, Index, IndexKey, QualifiedName, Sequence,
@@ -22,6 +25,7 @@ use aludel_schema::model::{
 };
 use aludel_schema::Change;
 
+use super::postgres_text::reparseable;
 use super::{
     action, constraint_prefix, quoted_names, RenderContext, RenderedStatement, Unsupported,
 };
@@ -129,13 +133,13 @@ pub fn render(change: &Change, ctx: RenderContext<'_>) -> Result<Out, Unsupporte
             "ALTER TABLE {} ADD {}CHECK {}",
             name(table),
             constraint_name(check.name.as_deref()),
-            check.expression
+            reparseable(&check.expression)
         )),
         Change::AddExclusion { table, exclusion } => one(format!(
             "ALTER TABLE {} ADD CONSTRAINT {} {}",
             name(table),
             ident(&exclusion.name),
-            exclusion.definition
+            reparseable(&exclusion.definition)
         )),
         Change::DropPrimaryKey { table, key } => drop_constraint(table, key.name.as_deref()),
         Change::DropUnique { table, unique } => drop_constraint(table, unique.name.as_deref()),
@@ -344,7 +348,7 @@ fn column_definition(c: &Column) -> String {
     if let Some(generated) = &c.generated {
         out.push_str(&format!(
             " GENERATED ALWAYS AS ({}) STORED",
-            generated.expression
+            reparseable(&generated.expression)
         ));
     } else if let Some(identity) = &c.identity {
         out.push_str(&identity_clause(identity));
@@ -442,14 +446,16 @@ fn create_table(t: &Table) -> Out {
         format!(
             "{}CHECK {}",
             constraint_name(c.name.as_deref()),
-            c.expression
+            reparseable(&c.expression)
         )
     }));
-    parts.extend(
-        t.exclusions
-            .iter()
-            .map(|e| format!("CONSTRAINT {} {}", ident(&e.name), e.definition)),
-    );
+    parts.extend(t.exclusions.iter().map(|e| {
+        format!(
+            "CONSTRAINT {} {}",
+            ident(&e.name),
+            reparseable(&e.definition)
+        )
+    }));
     parts.extend(t.foreign_keys.iter().map(foreign_key_clause));
     let options = if t.options.is_empty() {
         String::new()
@@ -499,7 +505,7 @@ fn column_comment(table: &QualifiedName, column: &Column) -> Option<RenderedStat
 /// The server's own text where the index was read from one; composed otherwise.
 fn create_index(table: &QualifiedName, index: &Index) -> String {
     if let Some(definition) = &index.definition {
-        return definition.clone();
+        return reparseable(definition).into_owned();
     }
     let parts: Vec<String> = index
         .parts
@@ -782,7 +788,7 @@ fn create_view(v: &View) -> Out {
     let mut out = vec![RenderedStatement::new(format!(
         "CREATE VIEW {}{options} AS\n{}",
         name(&v.name),
-        v.definition.trim_end_matches(';')
+        reparseable(v.definition.trim_end_matches(';'))
     ))];
     if let Some(comment) = &v.comment {
         out.push(RenderedStatement::new(format!(
