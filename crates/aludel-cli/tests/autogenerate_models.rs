@@ -229,7 +229,12 @@ fn sqlmodel_models_from_a_src_layout_round_trip_on_every_database() {
         );
         let generated = autogenerate_and_upgrade(&p, &db);
         let python = Python::Current.interpreter().unwrap();
-        models::create_all(&python, &p.path().join("src"), "heroes.models:SQLModel", &fresh);
+        models::create_all(
+            &python,
+            &p.path().join("src"),
+            "heroes.models:SQLModel",
+            &fresh,
+        );
         assert_eq!(schema_of(&db), schema_of(&fresh), "{generated}");
         assert!(db.has_table("hero") && db.has_table("team"));
     }
@@ -623,4 +628,46 @@ fn the_sqlalchemy_template_works_as_generated() {
     );
     let names: Vec<&str> = columns.iter().filter_map(|r| r[0].as_deref()).collect();
     assert_eq!(names, ["id", "email", "name", "created_at"]);
+}
+
+/// The Rust example of docs/autogenerate.md: `examples/seaorm-schema`, a program
+/// that prints its sea-query (SeaORM's DDL builder) tables for `{dialect}`, is
+/// the desired schema through `command:cargo run …`; on every database the
+/// upgraded schema equals a fresh load of what it prints.
+#[test]
+fn a_rust_program_printing_sea_query_ddl_is_the_desired_schema() {
+    let repo = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+    let manifest = repo.join("examples/seaorm-schema/Cargo.toml");
+    // Its own target folder: the outer cargo's is not this program's to share.
+    let target = repo.join("target/seaorm-schema");
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_string());
+    let command = format!(
+        "{cargo} run -q --locked --manifest-path {} --target-dir {} -- {{dialect}}",
+        manifest.display(),
+        target.display()
+    );
+    for (db, fresh) in databases() {
+        let p = project(
+            &format!("schema = {:?}\n", format!("command:{command}")),
+            &[],
+        );
+        let generated = autogenerate_and_upgrade(&p, &db);
+        let printed = Command::new(&cargo)
+            .args(["run", "-q", "--locked", "--manifest-path"])
+            .arg(&manifest)
+            .arg("--target-dir")
+            .arg(&target)
+            .args(["--", if db.is_mysql() { "mysql" } else { db.dialect() }])
+            .output()
+            .unwrap();
+        assert!(printed.status.success(), "{printed:?}");
+        support::roundtrip::load(&fresh, &String::from_utf8_lossy(&printed.stdout));
+        assert_eq!(
+            schema_of(&db),
+            schema_of(&fresh),
+            "[{}] the upgraded database differs from a fresh load\n{generated}",
+            db.dialect()
+        );
+        assert!(db.has_table("author") && db.has_table("book"));
+    }
 }
