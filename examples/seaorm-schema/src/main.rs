@@ -9,8 +9,8 @@
 //! are sea-query statements, the same DDL builder a SeaORM migration uses.
 
 use sea_query::{
-    ColumnDef, ForeignKey, ForeignKeyAction, Iden, Index, MysqlQueryBuilder,
-    PostgresQueryBuilder, SchemaBuilder, SqliteQueryBuilder, Table,
+    ColumnDef, ForeignKey, ForeignKeyAction, Iden, Index, MysqlQueryBuilder, PostgresQueryBuilder,
+    SchemaBuilder, SqliteQueryBuilder, Table,
 };
 
 #[derive(Iden)]
@@ -33,9 +33,19 @@ enum Book {
 fn statements(builder: &dyn SchemaBuilder) -> Vec<String> {
     let author = Table::create()
         .table(Author::Table)
-        .col(ColumnDef::new(Author::Id).integer().not_null().primary_key())
+        .col(
+            ColumnDef::new(Author::Id)
+                .integer()
+                .not_null()
+                .primary_key(),
+        )
         .col(ColumnDef::new(Author::Name).string_len(100).not_null())
-        .col(ColumnDef::new(Author::Email).string_len(255).not_null().unique_key())
+        .col(
+            ColumnDef::new(Author::Email)
+                .string_len(255)
+                .not_null()
+                .unique_key(),
+        )
         .build_any(builder);
     let book = Table::create()
         .table(Book::Table)
@@ -66,7 +76,9 @@ fn main() {
         "mysql" | "mariadb" => &MysqlQueryBuilder,
         "sqlite" => &SqliteQueryBuilder,
         other => {
-            eprintln!("seaorm-schema: unknown dialect {other:?} (postgresql, mysql, mariadb, sqlite)");
+            eprintln!(
+                "seaorm-schema: unknown dialect {other:?} (postgresql, mysql, mariadb, sqlite)"
+            );
             std::process::exit(2);
         }
     };
