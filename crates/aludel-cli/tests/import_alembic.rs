@@ -231,24 +231,12 @@ fn alembic_project(revisions: &[Rev]) -> tempfile::TempDir {
     dir
 }
 
-/// SQLAlchemy's spelling of a test database URL.
-fn sqlalchemy_url(db: &Db) -> String {
-    let url = db.url();
-    if let Some(rest) = url.strip_prefix("postgres://") {
-        format!("postgresql+psycopg2://{rest}")
-    } else if let Some(rest) = url.strip_prefix("mysql://") {
-        format!("mysql+pymysql://{rest}")
-    } else {
-        url
-    }
-}
-
 fn alembic(python: &Path, project: &Path, db: &Db, args: &[&str]) {
     let out = Command::new(python)
         .args(["-m", "alembic", "-c", "alembic.ini"])
         .args(args)
         .current_dir(project)
-        .env("TEST_URL", sqlalchemy_url(db))
+        .env("TEST_URL", support::models::sqlalchemy_url(db))
         .output()
         .unwrap();
     assert!(
@@ -637,4 +625,141 @@ fn an_unrendered_revision_refuses_to_run_on_every_database() {
             "{d}"
         );
     }
+}
+
+/// env.py of a project whose models live in `src/shop/models.py`: it puts `src` on
+/// sys.path and gives Alembic their metadata, as the FastAPI guides do.
+const MODELS_ENV_PY: &str = r#"
+import os, sys
+
+from alembic import context
+from sqlalchemy import create_engine, pool
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.dirname(__file__)), "src"))
+from shop.models import Base  # noqa: E402
+
+target_metadata = Base.metadata
+config = context.config
+url = os.environ.get("TEST_URL") or config.get_main_option("sqlalchemy.url")
+
+if context.is_offline_mode():
+    context.configure(url=url, literal_binds=True, target_metadata=target_metadata)
+    with context.begin_transaction():
+        context.run_migrations()
+else:
+    engine = create_engine(url, poolclass=pool.NullPool)
+    with engine.connect() as connection:
+        context.configure(connection=connection, target_metadata=target_metadata)
+        with context.begin_transaction():
+            context.run_migrations()
+"#;
+
+/// The revision template `alembic init` writes, reduced to what a revision needs.
+const MAKO: &str = r#""""${message}
+
+Revision ID: ${up_revision}
+Revises: ${down_revision | comma,n}
+Create Date: ${create_date}
+
+"""
+from alembic import op
+import sqlalchemy as sa
+${imports if imports else ""}
+
+revision = ${repr(up_revision)}
+down_revision = ${repr(down_revision)}
+branch_labels = ${repr(branch_labels)}
+depends_on = ${repr(depends_on)}
+
+
+def upgrade():
+    ${upgrades if upgrades else "pass"}
+
+
+def downgrade():
+    ${downgrades if downgrades else "pass"}
+"#;
+
+const SHOP_MODELS: &str = r#"
+from sqlalchemy import String
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+class Product(Base):
+    __tablename__ = "product"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(80))
+"#;
+
+/// "Coming from Alembic": the import finds env.py's target_metadata and makes it
+/// the desired schema (`sqlalchemy:shop.models:Base`, `python_path = ["src"]`, the
+/// `--python` given), so that after the import `check` is clean on the database
+/// Alembic migrated, and the daily loop goes on with the same models.
+#[test]
+fn the_import_keeps_the_daily_loop_on_env_pys_models() {
+    let Some(python) = python() else { return };
+    let dir = alembic_project(&[]);
+    let path = dir.path();
+    std::fs::write(path.join("alembic/env.py"), MODELS_ENV_PY).unwrap();
+    // No post-write hook: black is not in the tests' virtualenv.
+    let ini = INI.split("[post_write_hooks]").next().unwrap();
+    std::fs::write(path.join("alembic.ini"), ini).unwrap();
+    std::fs::write(path.join("alembic/script.py.mako"), MAKO).unwrap();
+    std::fs::create_dir_all(path.join("src/shop")).unwrap();
+    std::fs::write(path.join("src/shop/__init__.py"), "").unwrap();
+    std::fs::write(path.join("src/shop/models.py"), SHOP_MODELS).unwrap();
+    let db = Db::sqlite();
+    alembic(
+        &python,
+        path,
+        &db,
+        &["revision", "--autogenerate", "-m", "products"],
+    );
+    alembic(&python, path, &db, &["upgrade", "head"]);
+
+    import(&python, path, &["--url", &db.url()]);
+    let config = std::fs::read_to_string(path.join("aludel.toml")).unwrap();
+    let autogenerate = &config[config
+        .find("[autogenerate]")
+        .expect("an [autogenerate] table")..];
+    assert_eq!(
+        autogenerate,
+        format!(
+            "[autogenerate]\nschema = \"sqlalchemy:shop.models:Base\"\npython_path = [\"src\"]\npython = {:?}\n",
+            python.display().to_string()
+        )
+    );
+    let url = db.url();
+    let check = stdout_ok(
+        &aludel(path, &["--url", &url, "check"]),
+        "check after the import",
+    );
+    assert_eq!(check.trim(), "No new upgrade operations detected.");
+
+    std::fs::write(
+        path.join("src/shop/models.py"),
+        SHOP_MODELS.to_string() + "    price: Mapped[int] = mapped_column(server_default=\"0\")\n",
+    )
+    .unwrap();
+    stdout_ok(
+        &aludel(
+            path,
+            &["--url", &url, "revision", "--autogenerate", "-m", "prices"],
+        ),
+        "revision --autogenerate",
+    );
+    stdout_ok(
+        &aludel(path, &["--url", &url, "upgrade", "head"]),
+        "upgrade",
+    );
+    let check = stdout_ok(
+        &aludel(path, &["--url", &url, "check"]),
+        "check after the loop",
+    );
+    assert_eq!(check.trim(), "No new upgrade operations detected.");
+    assert!(db.has_column("product", "price"));
 }

@@ -283,6 +283,7 @@ def env_settings(cfg, script):
             return {
                 "version_table": opts.get("version_table"),
                 "version_table_schema": opts.get("version_table_schema"),
+                "models": models_source(opts.get("target_metadata"), cfg),
                 "warning": None,
             }
     except BaseException as exc:  # noqa: B902
@@ -291,8 +292,46 @@ def env_settings(cfg, script):
         return {
             "version_table": None,
             "version_table_schema": None,
+            "models": None,
             "warning": _scrub(_last_line(exc)),
         }
+
+
+def models_source(metadata, cfg):
+    """Where env.py's target_metadata lives, as aludel's `sqlalchemy:MODULE:ATTR`
+    source: a module-level declarative base (or SQLModel class) whose `.metadata`
+    it is, else a module-level MetaData, in a module of the project (not env.py).
+    With the folder the module is imported from when that is not alembic.ini's
+    (env.py put it on sys.path): {"source", "path"}. None when there is no single
+    MetaData or it is not found."""
+    if isinstance(metadata, (list, tuple)):
+        metadata = metadata[0] if len(metadata) == 1 else None
+    if not isinstance(metadata, sa.MetaData):
+        return None
+    here = os.path.dirname(os.path.abspath(cfg.config_file_name))
+    found = []
+    for name, module in sorted(sys.modules.items()):
+        path = getattr(module, "__file__", None)
+        if not path or not os.path.abspath(path).startswith(here + os.sep):
+            continue
+        if os.path.basename(path) == "env.py":
+            continue
+        for attr, value in sorted(vars(module).items()):
+            owner = isinstance(value, type) and getattr(value, "__module__", None) == name
+            if owner and value.__dict__.get("metadata") is metadata:
+                found.append((0, name, attr, path))
+            elif value is metadata:
+                found.append((1, name, attr, path))
+    if not found:
+        return None
+    _, name, attr, path = min(found)
+    # The folder that holds the module's top package.
+    root = os.path.dirname(os.path.abspath(path))
+    if os.path.basename(path) == "__init__.py":
+        root = os.path.dirname(root)
+    for _ in range(name.count(".")):
+        root = os.path.dirname(root)
+    return {"source": "sqlalchemy:%s:%s" % (name, attr), "path": os.path.relpath(root, here)}
 
 
 def hook_names(cfg):

@@ -47,8 +47,21 @@ pub struct AlembicOptions {
 pub struct EnvSettings {
     pub version_table: Option<String>,
     pub version_table_schema: Option<String>,
+    /// Where env.py's `target_metadata` lives, when it is found.
+    #[serde(default)]
+    pub models: Option<ModelsSource>,
     /// Why env.py could not be run (its settings are then unknown).
     pub warning: Option<String>,
+}
+
+/// env.py's `target_metadata` as an aludel `sqlalchemy:` source.
+#[derive(Debug, Clone, Deserialize)]
+pub struct ModelsSource {
+    /// `sqlalchemy:MODULE:ATTR`.
+    pub source: String,
+    /// The folder the module is imported from, relative to alembic.ini's (`.`
+    /// when it is that folder).
+    pub path: String,
 }
 
 #[derive(Debug, Clone, Deserialize)]

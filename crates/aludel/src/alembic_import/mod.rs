@@ -195,11 +195,18 @@ pub fn read_alembic_project(opts: &ImportOptions) -> Result<ImportPlan> {
         .iter()
         .map(|name| format!("{}/{name}", folder_name(&script_location)))
         .collect();
+    // The interpreter named with --python, as aludel.toml's folder sees it.
+    let configured_python = python_arg.as_deref().map(|p| {
+        Path::new(p)
+            .strip_prefix(&dir)
+            .map_or_else(|_| p.to_string(), |r| r.display().to_string())
+    });
     let settings = settings::aludel_toml(
         &project,
         &ini,
         &folder_name(&script_location),
         &relative_locations,
+        configured_python.as_deref(),
     );
     let mut notes = settings.notes;
     if !one_way.is_empty() {

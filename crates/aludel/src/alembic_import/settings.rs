@@ -22,12 +22,15 @@ pub struct Settings {
     pub notes: Vec<String>,
 }
 
-/// `script_location` and `version_locations` are relative to the new file's folder.
+/// `script_location` and `version_locations` are relative to the new file's folder;
+/// `python` is the interpreter named with `--python` (written as `[autogenerate]
+/// python` when env.py's models become the desired schema).
 pub fn aludel_toml(
     project: &AlembicProject,
     ini: &Path,
     script_location: &str,
     version_locations: &[String],
+    python: Option<&str>,
 ) -> Settings {
     let mut notes = Vec::new();
     let mut lines = vec![
@@ -109,6 +112,22 @@ pub fn aludel_toml(
             "post_write_hooks {} were not carried over: they format Python files, and aludel's revisions are SQL ([hooks] post_write runs e.g. sqlfluff on them)",
             project.post_write_hooks.join(", ")
         ));
+    }
+    if let Some(models) = &project.env.models {
+        // The daily loop goes on with the models env.py gave Alembic.
+        lines.push(String::new());
+        lines.push(
+            "# env.py's target_metadata: the desired schema of `revision --autogenerate` and `check`."
+                .to_string(),
+        );
+        lines.push("[autogenerate]".to_string());
+        lines.push(format!("schema = {}", quoted(&models.source)));
+        if models.path != "." {
+            lines.push(format!("python_path = [{}]", quoted(&models.path)));
+        }
+        if let Some(python) = python {
+            lines.push(format!("python = {}", quoted(python)));
+        }
     }
     let mut toml = lines.join("\n");
     toml.push('\n');
