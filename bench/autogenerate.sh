@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Autogenerate and check, aludel against Alembic: a 300-table schema with 70 changes
 # on PostgreSQL and SQLite (`check`, `revision --autogenerate`, both tools verified
-# to find the 70 changes), and aludel's introspection of a 5,000-table PostgreSQL
-# database.
+# to find the 70 changes); `revision --autogenerate` from 100 SQLAlchemy models
+# (aludel's `sqlalchemy:` source and Alembic's target_metadata, the same file); and
+# aludel's introspection of a 5,000-table PostgreSQL database.
 #
 #   bench/autogenerate.sh          measures (7 runs a command), then rewrites the
 #                                  "Autogenerate and check" section of bench/BENCHMARKS.md
@@ -55,8 +56,9 @@ ALUDEL="$TARGET/release/aludel"
 DESCRIBE="$TARGET/release/examples/describe"
 
 log "workloads"
-W="$SCRATCH/w"; WIDE="$SCRATCH/wide"
+W="$SCRATCH/w"; WIDE="$SCRATCH/wide"; M="$SCRATCH/m"
 python3 "$BENCH/gen_autogenerate.py" "$W"
+python3 "$BENCH/gen_autogenerate.py" --tables 100 "$M"
 python3 "$BENCH/gen_autogenerate.py" --wide 5000 "$WIDE"
 RESULTS="$SCRATCH/results"; mkdir -p "$RESULTS"
 
@@ -155,6 +157,35 @@ PY
 pg_new_db aludel_autogen_aludel; pg_new_db aludel_autogen_alembic
 bench_dialect postgresql "$(pg_url aludel_autogen_aludel)" "$(pg_url aludel_autogen_alembic postgresql+psycopg2)"
 bench_dialect sqlite "sqlite:///$SCRATCH/aludel.db" "sqlite:///$SCRATCH/alembic.db"
+
+# ---------------------------------------------------------------- 100 SQLAlchemy models
+# bench_models NAME ALUDEL_URL ALEMBIC_URL: the 100-table workload, whose desired
+# schema both tools take from the same SQLAlchemy models (aludel: `sqlalchemy:`
+# source, loaded with the virtualenv's Python).
+bench_models() {
+    local d="$1" out="$SCRATCH/$1_models"
+    mkdir -p "$out"
+    export DATABASE_URL="$2" BENCH_URL="$3" BENCH_PYTHON="$PY"
+    log "$d, 100 models: both databases at the head of their base revision"
+    (cd "$M/aludel" && "$ALUDEL" upgrade head >/dev/null)
+    (cd "$M/alembic" && "$ALEMBIC" upgrade head 2>/dev/null)
+    (cd "$M/aludel" && "$ALUDEL" -c aludel-models.toml check --format json > "$out/aludel.json" || true)
+    (cd "$M/alembic" && "$PY" alembic_changes.py > "$out/alembic.txt")
+    local g="python3 $BENCH/gen_autogenerate.py --compare"
+    echo "{\"aludel_revision\": $($g aludel "$out/aludel.json" "$M/expected.txt"), \"alembic_revision\": $($g alembic "$out/alembic.txt" "$M/expected.txt")}" \
+        > "$RESULTS/${d}_models_found.json"
+    log "$d, 100 models: revision --autogenerate (aludel, then Alembic, in turn)"
+    (cd "$M" && "$PY" "$BENCH/time_pairs.py" "$RESULTS/${d}_models_revision.json" --runs "$RUNS" \
+        "cd aludel && $ALUDEL -c aludel-models.toml revision --autogenerate -m x" \
+        "cd alembic && $ALEMBIC revision --autogenerate -m x" \
+        --after-a "rm -f aludel/migrations/versions/*_x.sql" \
+        --after-b "rm -f alembic/migrations/versions/*_x.py")
+    unset DATABASE_URL BENCH_URL BENCH_PYTHON
+}
+
+pg_new_db aludel_models_aludel; pg_new_db aludel_models_alembic
+bench_models postgresql "$(pg_url aludel_models_aludel)" "$(pg_url aludel_models_alembic postgresql+psycopg2)"
+bench_models sqlite "sqlite:///$SCRATCH/aludel_models.db" "sqlite:///$SCRATCH/alembic_models.db"
 
 # ---------------------------------------------------------------- 5,000 tables
 log "5,000 tables on PostgreSQL: loading (10 revisions of 500 tables)"

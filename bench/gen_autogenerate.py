@@ -11,7 +11,9 @@ the same thing:
   <out>/expected.txt                the 70 changes, one key a line (see `keys` below)
   <out>/aludel/                     aludel project: a base revision whose upgrade is
                                     from.sql; schema.sql = to.sql (aludel.toml), or
-                                    from.sql (aludel-from.toml: `check` finds nothing)
+                                    from.sql (aludel-from.toml: `check` finds nothing);
+                                    aludel-models.toml: the desired schema is models.py
+                                    (a copy of Alembic's), loaded with BENCH_PYTHON
   <out>/alembic/                    Alembic project: a base revision running from.sql's
                                     statements with op.execute; env.py whose
                                     target_metadata is models.py, the "to" schema as
@@ -26,6 +28,7 @@ constraints, 8 new foreign keys, 4 dropped foreign keys, 5 new tables, 3 dropped
 tables.
 
   gen_autogenerate.py OUT                 the 300-table workload
+  gen_autogenerate.py --tables N OUT      the same with N tables (70 changes still)
   gen_autogenerate.py --wide N OUT        N tables only (OUT/from.sql and an aludel
                                           project whose base revisions, 500 tables
                                           each, and schema.sql are that schema)
@@ -439,9 +442,9 @@ def alembic_project(base: str, rev: str, up: list[str], tables: list[str], model
                 f"def upgrade():\n{body}\n\ndef downgrade():\n{drops}")
 
 
-def workload(out: str) -> None:
+def workload(out: str, tables: int = TABLES) -> None:
     rng = random.Random(20261210)
-    before = base_schema(rng, TABLES)
+    before = base_schema(rng, tables)
     after, keys = apply_changes(rng, before)
     assert len(keys) == 70, len(keys)
     shutil.rmtree(out, ignore_errors=True)
@@ -455,6 +458,13 @@ def workload(out: str) -> None:
     rev = rev_id("autogenerate/base")
     aludel_project(out, [(rev, up, list(before))], down)
     alembic_project(out, rev, up, list(before), models(before), models(after))
+    # The same "to" schema as the models Alembic compares with, for aludel's
+    # `sqlalchemy:` source (the interpreter comes from BENCH_PYTHON).
+    ad = os.path.join(out, "aludel")
+    shutil.copy(os.path.join(out, "alembic", "models.py"), os.path.join(ad, "models.py"))
+    with open(os.path.join(ad, "aludel-models.toml"), "w") as f:
+        f.write('[aludel]\nscript_location = "migrations"\n\n[autogenerate]\n'
+                'schema = "sqlalchemy:models:Base"\npython = "${BENCH_PYTHON}"\n')
 
 
 def wide(n: int, out: str) -> None:
@@ -562,6 +572,8 @@ def main() -> None:
     a = sys.argv[1:]
     if len(a) == 1 and not a[0].startswith("-"):
         workload(a[0])
+    elif len(a) == 3 and a[0] == "--tables" and a[1].isdigit():
+        workload(a[2], int(a[1]))
     elif len(a) == 3 and a[0] == "--wide" and a[1].isdigit():
         wide(int(a[1]), a[2])
     elif len(a) == 3 and a[0] == "--keys" and a[1] in ("aludel", "alembic", "alembic-revision"):
