@@ -217,7 +217,7 @@ class Order(Base):
         rows: &["INSERT INTO ticket (id) VALUES (1)"],
         query: "SELECT id FROM ticket",
         expected: &["1"],
-        only: &["postgresql"],
+        only: &[],
     },
     Case {
         name: "unique and check constraints added and dropped",
