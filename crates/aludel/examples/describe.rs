@@ -1,6 +1,6 @@
 //! Reads the schema of a database the way `aludel check` reads both sides (one
-//! catalog query per object kind), and prints what it found and how long the
-//! reading took. `bench/autogenerate.sh` times it on a 5,000-table PostgreSQL
+//! catalog query per object kind, on two connections where the dialect can), and
+//! prints what it found and how long the reading took. `bench/autogenerate.sh` times it on a 5,000-table PostgreSQL
 //! database; it is the introspection alone, without the shadow database.
 //!
 //! ```text
@@ -14,7 +14,7 @@ use std::time::Instant;
 
 use aludel::config::DatabaseUrl;
 use aludel::dialect::describe::DescribeScope;
-use aludel::dialect::flavour::describe;
+use aludel::dialect::flavour::describe_on;
 use aludel::dialect::{connect, ConnectOptions, TableRef};
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
@@ -37,7 +37,15 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             ],
         };
         let start = Instant::now();
-        let schema = describe(conn.as_mut(), &scope).await?;
+        // As `check` reads the target: a second connection shares the work where
+        // the dialect can (PostgreSQL).
+        let mut second = connect(&url, &ConnectOptions::default(), &mut |_| {})
+            .await
+            .ok();
+        let helper = second
+            .as_deref_mut()
+            .map(|c| -> &mut dyn aludel::dialect::Connection { c });
+        let schema = describe_on(conn.as_mut(), helper, &scope).await?;
         let elapsed = start.elapsed();
         let columns: usize = schema.tables.iter().map(|t| t.columns.len()).sum();
         let indexes: usize = schema.tables.iter().map(|t| t.indexes.len()).sum();

@@ -21,7 +21,20 @@ async fn describe(db: &TestDb, schemas: &[&str]) -> Schema {
         exclude_tables: vec!["spatial_ref_sys".into()],
         own_tables: vec![TableRef::new(None, "aludel_version")],
     };
-    postgres::describe(conn.as_mut(), &scope).await.unwrap()
+    let alone = postgres::describe(conn.as_mut(), None, &scope)
+        .await
+        .unwrap();
+    // With a second connection sharing the reads, the answer is the same.
+    let mut second = connect(&url, &ConnectOptions::default(), &mut |_| {})
+        .await
+        .unwrap();
+    let shared = postgres::describe(conn.as_mut(), Some(second.as_mut()), &scope)
+        .await
+        .unwrap();
+    assert_eq!(shared, alone, "two connections read what one reads");
+    second.close().await;
+    conn.close().await;
+    alone
 }
 
 #[tokio::test]

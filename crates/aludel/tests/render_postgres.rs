@@ -23,7 +23,9 @@ async fn describe(db: &TestDb) -> Schema {
         schemas: vec!["billing".into()],
         ..DescribeScope::default()
     };
-    postgres::describe(conn.as_mut(), &scope).await.unwrap()
+    postgres::describe(conn.as_mut(), None, &scope)
+        .await
+        .unwrap()
 }
 
 /// The planned steps from `from` to `to`, as autogenerate orders them.

@@ -8,9 +8,9 @@ use aludel_schema::{after_renames, diff, plan, Change, RenameCandidate, Renames,
 
 use super::{desired, AutogenError, VerifyStage};
 use crate::command::{self, RevisionBody};
-use crate::config::{DatabaseUrl, SqliteTarget};
+use crate::config::{DatabaseUrl, Dialect, SqliteTarget};
 use crate::dialect::describe::DescribeScope;
-use crate::dialect::flavour::{describe, schema_flavour, SchemaFlavour};
+use crate::dialect::flavour::{describe_on, schema_flavour, SchemaFlavour};
 use crate::dialect::render::{RenderContext, RenderedStatement};
 use crate::dialect::shadow::ShadowDatabase;
 use crate::dialect::{connect, Access, ConnectOptions, Connection};
@@ -269,9 +269,20 @@ async fn target_schema(
             }
             .into());
         }
-        describe(conn.as_mut(), scope)
+        // A second connection shares the reading where the dialect can; without
+        // one (refused, or another dialect) it all runs on the first.
+        let mut second = match url.dialect() {
+            Dialect::Postgres => connect(url, &options, &mut |_| {}).await.ok(),
+            _ => None,
+        };
+        let helper = second.as_deref_mut().map(|c| -> &mut dyn Connection { c });
+        let described = describe_on(conn.as_mut(), helper, scope)
             .await
-            .map_err(db_error("reading the database's schema"))
+            .map_err(db_error("reading the database's schema"));
+        if let Some(second) = second {
+            second.close().await;
+        }
+        described
     }
     .await;
     conn.close().await;
@@ -301,7 +312,8 @@ async fn replayed_history(
             let reason = e.reason().map(|r| format!(" ({r})")).unwrap_or_default();
             AutogenError::Replay(format!("{e}{reason}"))
         })?;
-        describe(shadow.connection(), scope)
+        let (conn, second) = shadow.connections().await;
+        describe_on(conn, second, scope)
             .await
             .map_err(db_error("reading the replayed schema"))
     }
@@ -352,7 +364,8 @@ async fn desired_schema(
     let (statements, mut shadow) = statements;
     let result = async {
         desired::load(shadow.connection(), &statements).await?;
-        describe(shadow.connection(), scope)
+        let (conn, second) = shadow.connections().await;
+        describe_on(conn, second, scope)
             .await
             .map_err(db_error("reading the desired schema"))
     }
@@ -412,11 +425,16 @@ impl Verification<'_> {
         downgrade: &[RenderedStatement],
     ) -> Result<()> {
         let result = async {
-            let conn = shadow.connection();
-            run(conn, downgrade, VerifyStage::Downgrade).await?;
-            expect(conn, self.scope, self.current, VerifyStage::Downgrade).await?;
-            run(conn, upgrade, VerifyStage::Upgrade).await?;
-            expect(conn, self.scope, self.desired, VerifyStage::Upgrade).await
+            run(shadow.connection(), downgrade, VerifyStage::Downgrade).await?;
+            expect(
+                &mut shadow,
+                self.scope,
+                self.current,
+                VerifyStage::Downgrade,
+            )
+            .await?;
+            run(shadow.connection(), upgrade, VerifyStage::Upgrade).await?;
+            expect(&mut shadow, self.scope, self.desired, VerifyStage::Upgrade).await
         }
         .await;
         discard(shadow, result).await
@@ -443,12 +461,13 @@ async fn run(
 
 /// Describes the shadow database and requires `expected`.
 async fn expect(
-    conn: &mut dyn Connection,
+    shadow: &mut ShadowDatabase,
     scope: &DescribeScope,
     expected: &Schema,
     stage: VerifyStage,
 ) -> Result<()> {
-    let got = describe(conn, scope)
+    let (conn, second) = shadow.connections().await;
+    let got = describe_on(conn, second, scope)
         .await
         .map_err(db_error("reading the shadow database's schema"))?;
     let remaining = diff(&got, expected, &Renames::default())

@@ -120,8 +120,18 @@ pub fn schema_flavour(dialect: Dialect) -> &'static dyn SchemaFlavour {
 
 /// Reads the schema of the database `conn` is connected to.
 pub async fn describe(conn: &mut dyn Connection, scope: &DescribeScope) -> Result<Schema, DbError> {
+    describe_on(conn, None, scope).await
+}
+
+/// [`describe`], sharing the work with `second`, another connection to the same
+/// database, where the dialect can (PostgreSQL); others ignore it.
+pub async fn describe_on(
+    conn: &mut dyn Connection,
+    second: Option<&mut dyn Connection>,
+    scope: &DescribeScope,
+) -> Result<Schema, DbError> {
     match conn.sql().dialect() {
-        Dialect::Postgres => describe::postgres::describe(conn, scope).await,
+        Dialect::Postgres => describe::postgres::describe(conn, second, scope).await,
         Dialect::MySql => describe::mysql::describe(conn, scope).await,
         Dialect::Sqlite => describe::sqlite::describe(conn, scope).await,
     }

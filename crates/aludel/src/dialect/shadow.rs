@@ -25,6 +25,9 @@ const CLEANUP_TIMEOUT: Duration = Duration::from_secs(20);
 /// A scratch database, open. Discard it with [`ShadowDatabase::discard`].
 pub struct ShadowDatabase {
     conn: Option<Box<dyn Connection>>,
+    /// A second connection for reads that can share the work (PostgreSQL's
+    /// describe), opened when first asked for.
+    second: Option<Box<dyn Connection>>,
     cleanup: Option<Cleanup>,
 }
 
@@ -53,6 +56,7 @@ impl ShadowDatabase {
             let conn = connect(&memory, &write_options(), &mut |_| {}).await?;
             return Ok(ShadowDatabase {
                 conn: Some(conn),
+                second: None,
                 cleanup: None,
             });
         }
@@ -70,6 +74,7 @@ impl ShadowDatabase {
         };
         let mut shadow = ShadowDatabase {
             conn: None,
+            second: None,
             cleanup: Some(cleanup),
         };
         shadow.conn =
@@ -106,6 +111,7 @@ impl ShadowDatabase {
         }
         Ok(ShadowDatabase {
             conn: Some(conn),
+            second: None,
             cleanup: Some(Cleanup::Empty { url: url.clone() }),
         })
     }
@@ -126,8 +132,37 @@ impl ShadowDatabase {
             .expect("a shadow database keeps its connection until it is discarded")
     }
 
-    /// Closes the connection and drops (or empties) the database.
+    /// The connection, and a second one to the same database where the server
+    /// can share a read between two (PostgreSQL): see
+    /// [`describe_on`](crate::dialect::flavour::describe_on). A second connection
+    /// that cannot be opened is no error: the read then runs on one.
+    pub async fn connections(&mut self) -> (&mut dyn Connection, Option<&mut dyn Connection>) {
+        if self.second.is_none() {
+            let url = match &self.cleanup {
+                Some(Cleanup::Drop { admin, name }) => Some(admin.with_database(name)),
+                Some(Cleanup::Empty { url }) => Some(url.clone()),
+                None => None,
+            };
+            if let Some(url) = url.filter(|u| u.dialect() == Dialect::Postgres) {
+                self.second = connect(&url, &write_options(), &mut |_| {}).await.ok();
+            }
+        }
+        let conn = self
+            .conn
+            .as_deref_mut()
+            .expect("a shadow database keeps its connection until it is discarded");
+        let second = self
+            .second
+            .as_deref_mut()
+            .map(|c| -> &mut dyn Connection { c });
+        (conn, second)
+    }
+
+    /// Closes the connections and drops (or empties) the database.
     pub async fn discard(mut self) -> Result<(), DbError> {
+        if let Some(conn) = self.second.take() {
+            conn.close().await;
+        }
         if let Some(conn) = self.conn.take() {
             conn.close().await;
         }
@@ -146,6 +181,7 @@ impl Drop for ShadowDatabase {
         // The connection cannot be closed here (that needs a future); the drop
         // statements end it on the server side (PostgreSQL `WITH (FORCE)`).
         drop(self.conn.take());
+        drop(self.second.take());
         let worker = std::thread::spawn(move || {
             let runtime = tokio::runtime::Builder::new_current_thread()
                 .enable_all()
