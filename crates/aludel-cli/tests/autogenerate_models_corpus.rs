@@ -13,11 +13,9 @@
 mod support;
 
 use std::path::Path;
-use std::process::{Command, Output, Stdio};
 
-use aludel_schema::Schema;
-use support::models::{alembic_differences, create_all, python};
-use support::roundtrip::schema_of;
+use support::models::{alembic_differences, create_all, in_comparable_order, python};
+use support::roundtrip::{aludel, expect, schema_of};
 use support::Db;
 
 /// One pair of model versions.
@@ -383,30 +381,6 @@ class User(Base):
     },
 ];
 
-/// `aludel` in `dir` against `db`, standard input closed.
-fn aludel(dir: &Path, db: &Db, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_aludel"))
-        .current_dir(dir)
-        .env_remove("DATABASE_URL")
-        .env_remove("ALUDEL_CONFIG")
-        .arg("--url")
-        .arg(db.url())
-        .args(args)
-        .stdin(Stdio::null())
-        .output()
-        .expect("run aludel")
-}
-
-fn expect(out: &Output, code: i32, what: &str) -> String {
-    let text = format!(
-        "{}{}",
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    );
-    assert_eq!(out.status.code(), Some(code), "{what}:\n{text}");
-    text
-}
-
 fn rows_of(db: &Db, query: &str) -> Vec<String> {
     db.query(query)
         .into_iter()
@@ -417,19 +391,6 @@ fn rows_of(db: &Db, query: &str) -> Vec<String> {
                 .join("|")
         })
         .collect()
-}
-
-/// `schema` with each table's columns by name where a new column can only be
-/// appended (PostgreSQL, SQLite: docs/autogenerate.md, known limits), so a column
-/// added in the middle of a model compares equal; MariaDB places it (`AFTER`), so
-/// the order is compared there.
-fn in_comparable_order(db: &Db, mut schema: Schema) -> Schema {
-    if !db.is_mysql() {
-        for table in &mut schema.tables {
-            table.columns.sort_by(|a, b| a.name.cmp(&b.name));
-        }
-    }
-    schema
 }
 
 fn run_case(case: &Case, python: &Path, db: &Db, fresh: &Db) {

@@ -12,10 +12,8 @@ mod support;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
-use aludel::config::DatabaseUrl;
 use aludel::dialect::describe::DescribeScope;
-use aludel::dialect::flavour::describe;
-use aludel::dialect::{connect, ConnectOptions, TableRef};
+use aludel::dialect::TableRef;
 use aludel_schema::Schema;
 use aludel_testdb::Python;
 use support::{strings, Db};
@@ -278,26 +276,16 @@ fn import(python: &Path, project: &Path, how: &[&str]) -> String {
 
 /// The schema without either tool's own tables.
 fn schema(db: &Db) -> Schema {
-    let url = DatabaseUrl::parse(&db.url()).unwrap();
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .unwrap();
-    runtime.block_on(async {
-        let mut conn = connect(&url, &ConnectOptions::default(), &mut |_| {})
-            .await
-            .unwrap();
-        let scope = DescribeScope {
+    support::roundtrip::described(
+        db,
+        DescribeScope {
             own_tables: ["aludel_version", "aludel_history", "alembic_version"]
                 .into_iter()
                 .map(|t| TableRef::new(None, t))
                 .collect(),
             ..DescribeScope::default()
-        };
-        let schema = describe(conn.as_mut(), &scope).await.unwrap();
-        conn.close().await;
-        schema
-    })
+        },
+    )
 }
 
 fn rows(db: &Db) -> Vec<Vec<Vec<Option<String>>>> {

@@ -8,6 +8,8 @@
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
+use aludel_schema::Schema;
+
 use super::Db;
 
 const JUDGE: &str = include_str!("models_judge.py");
@@ -64,4 +66,17 @@ pub fn alembic_differences(python: &Path, dir: &Path, target: &str, db: &Db) -> 
         .lines()
         .map(str::to_string)
         .collect()
+}
+
+/// `schema` with each table's columns by name where a new column can only be
+/// appended (PostgreSQL, SQLite: docs/autogenerate.md, known limits), so a column
+/// added in the middle of a model compares equal with `create_all()`; MariaDB
+/// places it (`AFTER`), so the order is compared there.
+pub fn in_comparable_order(db: &Db, mut schema: Schema) -> Schema {
+    if !db.is_mysql() {
+        for table in &mut schema.tables {
+            table.columns.sort_by(|a, b| a.name.cmp(&b.name));
+        }
+    }
+    schema
 }

@@ -33,7 +33,8 @@ pub struct Case<'a> {
     pub rows: &'a [(&'a str, &'a str)],
 }
 
-fn aludel(dir: &std::path::Path, db: &Db, args: &[&str]) -> Output {
+/// `aludel -c aludel.toml --url URL ARGS` in `dir`, standard input closed.
+pub fn aludel(dir: &std::path::Path, db: &Db, args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_aludel"))
         .current_dir(dir)
         .env_remove("DATABASE_URL")
@@ -48,7 +49,8 @@ fn aludel(dir: &std::path::Path, db: &Db, args: &[&str]) -> Output {
         .expect("run aludel")
 }
 
-fn expect(out: &Output, code: i32, what: &str) -> String {
+/// Requires exit status `code`; returns stdout and stderr.
+pub fn expect(out: &Output, code: i32, what: &str) -> String {
     let text = format!(
         "{}{}",
         String::from_utf8_lossy(&out.stdout),
@@ -66,6 +68,21 @@ pub fn schema_of(db: &Db) -> Schema {
 /// The schema of `db` with the schemas `include_schemas` names besides the
 /// default one.
 pub fn schema_in(db: &Db, include_schemas: &[&str]) -> Schema {
+    described(
+        db,
+        DescribeScope {
+            schemas: include_schemas.iter().map(|s| s.to_string()).collect(),
+            own_tables: vec![
+                TableRef::new(None, "aludel_version"),
+                TableRef::new(None, "aludel_history"),
+            ],
+            ..DescribeScope::default()
+        },
+    )
+}
+
+/// The schema of `db` as aludel describes it within `scope`.
+pub fn described(db: &Db, scope: DescribeScope) -> Schema {
     let url = DatabaseUrl::parse(&db.url()).unwrap();
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
@@ -75,14 +92,6 @@ pub fn schema_in(db: &Db, include_schemas: &[&str]) -> Schema {
         let mut conn = connect(&url, &ConnectOptions::default(), &mut |_| {})
             .await
             .unwrap();
-        let scope = DescribeScope {
-            schemas: include_schemas.iter().map(|s| s.to_string()).collect(),
-            own_tables: vec![
-                TableRef::new(None, "aludel_version"),
-                TableRef::new(None, "aludel_history"),
-            ],
-            ..DescribeScope::default()
-        };
         let schema = describe(conn.as_mut(), &scope).await.unwrap();
         conn.close().await;
         schema

@@ -156,13 +156,11 @@ pub async fn load(
     if transactional {
         let batch: Vec<String> = statements.iter().map(|s| s.statement.sql.clone()).collect();
         match conn.begin_and_execute_batch(&batch).await {
-            Ok(_) => {
-                if conn.commit().await.is_ok() {
-                    return Ok(());
-                }
-            }
+            Ok(_) if conn.commit().await.is_ok() => return Ok(()),
             Err((None, _)) => {}
-            Err((Some(_), _)) => {
+            // A failed statement, or a failed COMMIT (SQLite keeps its transaction
+            // open then): nothing of the batch stays.
+            _ => {
                 let _ = conn.rollback().await;
             }
         }
